@@ -1,0 +1,22 @@
+//! Pure types and rules of the warehouse: no I/O, no terminal, no SQL.
+//!
+//! Everything else in the crate speaks these types. Per the dependency rule in
+//! ARCHITECTURE.md this module imports nothing from the rest of the crate.
+
+pub mod ids;
+pub mod layout;
+pub mod location;
+pub mod operator;
+pub mod order;
+pub mod queue;
+pub mod sku;
+pub mod status;
+pub mod text;
+
+pub use ids::OrderNumber;
+pub use layout::{Layout, LayoutError};
+pub use location::{BinCode, Zone};
+pub use operator::{Actor, Operator, Role};
+pub use order::{Address, HoldReason, NewOrder, NewOrderLine};
+pub use sku::{Gtin, NewSku};
+pub use status::{OrderStatus, TransitionError};

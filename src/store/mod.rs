@@ -1,0 +1,148 @@
+//! The store: one SQLite file in WAL mode, shared by every terminal on a host.
+//!
+//! [`Store`] is a facade of domain operations, one transaction each, so a
+//! PostgreSQL backend can later offer the same operations. SQL lives only in
+//! this module and is always parameterised. Per-area free functions live in
+//! the submodules; invariants live in the schema (CHECKs and triggers).
+
+mod catalog;
+mod events;
+mod orders;
+mod queue;
+mod schema;
+mod stock;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::domain::{OrderNumber, OrderStatus, TransitionError};
+
+pub use orders::{ImportSummary, SeedOrder};
+pub use schema::LATEST_VERSION;
+pub use catalog::Totals;
+pub use stock::StockBalance;
+
+/// `PRAGMA application_id` of a packline store ("PKLN").
+pub const APPLICATION_ID: i32 = 0x504B_4C4E;
+
+/// What can go wrong in the store, worded for the person at the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not a packline store ({reason}); point --db at a packline store or at a new file")]
+    NotAStore { path: String, reason: String },
+    #[error(
+        "{path} was written by a newer packline (schema version {found}, this program knows up to {known}); upgrade packline"
+    )]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error("cannot open store {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("order {0} does not exist")]
+    OrderNotFound(OrderNumber),
+    #[error("order {number}: {source}")]
+    Transition { number: OrderNumber, source: TransitionError },
+    #[error("not enough stock of {sku} in {bin}: {available} available, {wanted} wanted")]
+    InsufficientStock { sku: String, bin: String, available: i64, wanted: i64 },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("store error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open packline store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if absent) the store at `path`, migrating it to the
+    /// latest schema. A file that is not a packline store, or one written by
+    /// a newer packline, is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Self> {
+        let shown = path.display().to_string();
+        let open_err = |reason: String| StoreError::Open { path: shown.clone(), reason };
+        if path.is_dir() {
+            return Err(open_err("that is a directory; name a file such as packline.db".into()));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(open_err(format!("the directory {} does not exist", parent.display())));
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(describe_open_error(&e)))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        schema::check_identity(&conn, &shown)?;
+        schema::set_pragmas(&conn, &shown)?;
+        schema::migrate(&conn)?;
+        Ok(Self { conn, path: path.to_owned() })
+    }
+
+    /// The file this store lives in.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Changes whenever another connection commits; polled on a tick to notice
+    /// other terminals' work without re-reading anything.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// A value from the store's small key-value table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Sets a value in the store's small key-value table.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committed only if `f` succeeds.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+fn describe_open_error(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied) => {
+            "cannot create or write the file there (check that the directory exists and is writable, or choose another place with --db)".into()
+        }
+        Some(rusqlite::ErrorCode::ReadOnly) => "the file or its directory is read-only; choose a writable place with --db".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Milliseconds since the epoch, for event and movement times.
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Reads a status column, turning a corrupt value into an error rather than a panic.
+fn status_from_sql(value: &str) -> rusqlite::Result<OrderStatus> {
+    value.parse().map_err(|e: String| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })
+}

@@ -1,0 +1,302 @@
+//! Orders: intake (import, demo seed), status transitions and the detail view.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
+use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail};
+use crate::domain::text::sanitize;
+use crate::domain::{Actor, HoldReason, NewOrder, OrderNumber, OrderStatus};
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub inserted: u64,
+    pub updated: u64,
+    /// Already stored and not older than the stored copy.
+    pub unchanged: u64,
+}
+
+/// An order loaded in a given state, for the demo warehouse and benchmarks.
+#[derive(Debug, Clone)]
+pub struct SeedOrder {
+    pub order: NewOrder,
+    pub status: OrderStatus,
+    pub holds: Vec<HoldReason>,
+    /// When the order reached `status`.
+    pub status_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Imports orders as `new`, in one transaction: all of them or none.
+    /// Idempotent on (channel, external id): an update that is not newer than
+    /// the stored copy changes nothing.
+    pub fn import_orders(&mut self, actor: &Actor, orders: &[NewOrder]) -> Result<ImportSummary> {
+        self.write(|tx| {
+            let mut channels = ChannelCache::default();
+            let mut summary = ImportSummary::default();
+            let at = now_ms();
+            for order in orders {
+                let channel_id = channels.id(tx, &order.channel)?;
+                let existing: Option<(i64, i64, String)> = tx
+                    .prepare_cached("SELECT id, updated_at, status FROM orders WHERE channel_id = ?1 AND external_id = ?2")?
+                    .query_row(params![channel_id, order.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                match existing {
+                    None => {
+                        let id = insert_order(tx, channel_id, order, OrderStatus::New)?;
+                        let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
+                        events::append(tx, at, actor, "order_imported", &events::order_subject(id), &sanitize(&details))?;
+                        summary.inserted += 1;
+                    }
+                    Some((id, stored_updated, _)) if order.updated_at.timestamp() > stored_updated => {
+                        update_order_header(tx, id, order)?;
+                        events::append(tx, at, actor, "order_updated", &events::order_subject(id), "newer copy from the channel")?;
+                        summary.updated += 1;
+                    }
+                    Some(_) => summary.unchanged += 1,
+                }
+            }
+            Ok(summary)
+        })
+    }
+
+    /// Loads orders directly in the given states with their holds (the demo
+    /// warehouse and benchmarks), one transaction for the whole slice.
+    pub fn seed_orders(&mut self, actor: &Actor, orders: &[SeedOrder]) -> Result<()> {
+        self.write(|tx| {
+            let mut channels = ChannelCache::default();
+            for seed in orders {
+                if (seed.status == OrderStatus::Held) != !seed.holds.is_empty() {
+                    return Err(StoreError::Invalid(format!(
+                        "order {} {}: an order is held exactly when it has hold reasons",
+                        seed.order.channel, seed.order.external_id
+                    )));
+                }
+                let channel_id = channels.id(tx, &seed.order.channel)?;
+                let id = insert_order(tx, channel_id, &seed.order, seed.status)?;
+                let subject = events::order_subject(id);
+                let created = seed.order.created_at.timestamp_millis();
+                events::append(tx, created, actor, "order_imported", &subject, &sanitize(&seed.order.channel_ref))?;
+                let mut hold_stmt = tx.prepare_cached(
+                    "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, '', ?3)",
+                )?;
+                for reason in &seed.holds {
+                    hold_stmt.execute(params![id, reason.as_str(), seed.status_at.timestamp()])?;
+                }
+                if seed.status != OrderStatus::New {
+                    let details = format!("new -> {}", seed.status);
+                    events::append(tx, seed.status_at.timestamp_millis(), actor, "status_changed", &subject, &details)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves an order to `to` if the status machine allows it, with an audit event.
+    pub fn transition_order(&mut self, actor: &Actor, number: OrderNumber, to: OrderStatus, note: &str) -> Result<()> {
+        self.write(|tx| {
+            let from = current_status(tx, number)?;
+            from.transition(to).map_err(|source| StoreError::Transition { number, source })?;
+            let changed = tx.execute(
+                "UPDATE orders SET status = ?2 WHERE id = ?1 AND status = ?3",
+                params![number.0, to.as_str(), from.as_str()],
+            )?;
+            if changed != 1 {
+                return Err(StoreError::Invalid(format!("order {number} changed while this was being done; try again")));
+            }
+            let details = if note.is_empty() { format!("{from} -> {to}") } else { format!("{from} -> {to}: {}", sanitize(note)) };
+            events::append(tx, now_ms(), actor, "status_changed", &events::order_subject(number.0), &details)?;
+            Ok(())
+        })
+    }
+
+    /// The status of one order.
+    pub fn order_status(&self, number: OrderNumber) -> Result<OrderStatus> {
+        current_status(&self.conn, number)
+    }
+
+    /// Everything the detail pane shows about one order (newest `events` events).
+    pub fn order_detail(&self, number: OrderNumber, events_limit: usize) -> Result<Option<OrderDetail>> {
+        let Some(row) = queue::row_by_id(&self.conn, number.0)? else {
+            return Ok(None);
+        };
+        let header = self.conn.query_row(
+            "SELECT address1, address2, city, region, postcode, country, phone, email, note, financial_status,
+                    total_minor, currency FROM orders WHERE id = ?1",
+            [number.0],
+            |r| {
+                let parts: Vec<String> = (0..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                Ok((parts, r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, i64>(10)?, r.get::<_, String>(11)?))
+            },
+        )?;
+        let (parts, note, financial_status, total_minor, currency) = header;
+        let city_line = [parts[4].as_str(), parts[2].as_str(), parts[3].as_str(), parts[5].as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let address_lines = [parts[0].clone(), parts[1].clone(), city_line, parts[6].clone(), parts[7].clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let lines = self
+            .conn
+            .prepare_cached(
+                "SELECT sku_code, title, qty, requires_shipping FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+            )?
+            .query_map([number.0], |r| {
+                Ok(DetailLine { sku: r.get(0)?, title: r.get(1)?, qty: r.get(2)?, requires_shipping: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let holds = self
+            .conn
+            .prepare_cached(
+                "SELECT reason, note, created_at FROM order_holds WHERE order_id = ?1 AND released_at IS NULL ORDER BY id",
+            )?
+            .query_map([number.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?
+            .map(|row| {
+                let (reason, note, since) = row?;
+                Ok(HoldInfo {
+                    reason: reason.parse().map_err(StoreError::Invalid)?,
+                    note,
+                    since: DateTime::from_timestamp(since, 0).unwrap_or_default(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        let events = events::for_subject(&self.conn, &events::order_subject(number.0), events_limit)?;
+        Ok(Some(OrderDetail { row, address_lines, note, financial_status, total_minor, currency, lines, holds, events }))
+    }
+}
+
+/// Channel ids by code, looked up once per transaction.
+#[derive(Default)]
+struct ChannelCache(HashMap<String, i64>);
+
+impl ChannelCache {
+    fn id(&mut self, tx: &Transaction<'_>, code: &str) -> Result<i64> {
+        if let Some(id) = self.0.get(code) {
+            return Ok(*id);
+        }
+        let id: i64 = tx
+            .query_row("SELECT id FROM channels WHERE code = ?1", [code], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("unknown channel {:?}; add it to the config first", sanitize(code))))?;
+        self.0.insert(code.to_owned(), id);
+        Ok(id)
+    }
+}
+
+fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<OrderStatus> {
+    let status: String = conn
+        .prepare_cached("SELECT status FROM orders WHERE id = ?1")?
+        .query_row([number.0], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::OrderNotFound(number))?;
+    Ok(status_from_sql(&status)?)
+}
+
+/// Inserts an order with its lines and search words; untrusted text is sanitised here.
+fn insert_order(tx: &Transaction<'_>, channel_id: i64, order: &NewOrder, status: OrderStatus) -> Result<i64> {
+    if order.lines.is_empty() {
+        return Err(StoreError::Invalid(format!("order {} has no lines", sanitize(&order.external_id))));
+    }
+    let a = &order.address;
+    let customer = sanitize(&a.name);
+    tx.prepare_cached(
+        "INSERT INTO orders (channel_id, external_id, channel_ref, status, priority, created_at, updated_at, ship_by,
+            customer_name, address1, address2, city, region, postcode, country, phone, email, service,
+            financial_status, total_minor, currency, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    )?
+    .execute(params![
+        channel_id,
+        sanitize(&order.external_id),
+        sanitize(&order.channel_ref),
+        status.as_str(),
+        order.priority,
+        order.created_at.timestamp(),
+        order.updated_at.timestamp(),
+        order.ship_by.timestamp(),
+        customer,
+        sanitize(&a.address1),
+        sanitize(&a.address2),
+        sanitize(&a.city),
+        sanitize(&a.region),
+        sanitize(&a.postcode),
+        sanitize(&a.country),
+        sanitize(&a.phone),
+        sanitize(&a.email),
+        sanitize(&order.service),
+        sanitize(&order.financial_status),
+        order.total_minor,
+        sanitize(&order.currency),
+        sanitize(&order.note),
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut line_stmt = tx.prepare_cached(
+        "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
+         VALUES (?1, ?2, (SELECT id FROM skus WHERE code = ?3), ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (no, line) in order.lines.iter().enumerate() {
+        line_stmt.execute(params![
+            id,
+            no as i64 + 1,
+            sanitize(&line.sku),
+            sanitize(&line.title),
+            line.qty,
+            line.unit_price_minor,
+            line.requires_shipping
+        ])?;
+    }
+    let mut token_stmt = tx.prepare_cached("INSERT OR IGNORE INTO order_search (token, order_id) VALUES (?1, ?2)")?;
+    for token in search_tokens(&customer).chain(search_tokens(&order.channel_ref)) {
+        token_stmt.execute(params![token, id])?;
+    }
+    Ok(id)
+}
+
+fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {
+    let a = &order.address;
+    let (old_name, channel_ref): (String, String) =
+        tx.query_row("SELECT customer_name, channel_ref FROM orders WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let new_name = sanitize(&a.name);
+    if new_name != old_name {
+        for token in search_tokens(&old_name) {
+            tx.execute("DELETE FROM order_search WHERE token = ?1 AND order_id = ?2", params![token, id])?;
+        }
+        for token in search_tokens(&new_name).chain(search_tokens(&channel_ref)) {
+            tx.execute("INSERT OR IGNORE INTO order_search (token, order_id) VALUES (?1, ?2)", params![token, id])?;
+        }
+    }
+    tx.execute(
+        "UPDATE orders SET updated_at = ?2, ship_by = ?3, customer_name = ?4, address1 = ?5, address2 = ?6, city = ?7,
+            region = ?8, postcode = ?9, country = ?10, phone = ?11, email = ?12, financial_status = ?13, note = ?14
+         WHERE id = ?1",
+        params![
+            id,
+            order.updated_at.timestamp(),
+            order.ship_by.timestamp(),
+            new_name,
+            sanitize(&a.address1),
+            sanitize(&a.address2),
+            sanitize(&a.city),
+            sanitize(&a.region),
+            sanitize(&a.postcode),
+            sanitize(&a.country),
+            sanitize(&a.phone),
+            sanitize(&a.email),
+            sanitize(&order.financial_status),
+            sanitize(&order.note),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Lower-case alphanumeric words, for prefix search.
+pub(super) fn search_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
