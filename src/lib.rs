@@ -3,5 +3,18 @@
 //! The binary (`main.rs`) only sets up errors and logging and calls [`cli::run`].
 //! See ARCHITECTURE.md for the module map and the dependency rule.
 
+// `unwrap_used` is denied outside tests (Cargo.toml); tests may unwrap.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod app;
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod errors;
+pub mod logging;
+pub mod screens;
 pub mod store;
+pub mod tui;
+pub mod widgets;

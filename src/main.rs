@@ -1,1 +1,56 @@
-fn main() {}
+//! The `packline` binary: error reporting, logging and dispatch; nothing else.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use packline::cli::{self, Cli};
+use packline::config::Config;
+
+fn main() -> ExitCode {
+    // Bad usage exits with code 2 inside clap.
+    let cli = Cli::parse();
+    let loaded = match Config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(&e),
+    };
+    let log_path = match loaded.config.log_path() {
+        Ok(path) => path,
+        Err(e) => return fail(&e),
+    };
+    let _guard = match packline::logging::init(&log_path, &loaded.config.log.level) {
+        Ok(guard) => guard,
+        Err(e) => return fail(&e),
+    };
+    install_panic_hook(log_path.display().to_string());
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "packline started");
+    match cli::run(&cli, &loaded) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "command failed");
+            fail(&e)
+        }
+    }
+}
+
+/// One line on stderr, exit code 1; the full chain with RUST_BACKTRACE set.
+fn fail(e: &dyn std::error::Error) -> ExitCode {
+    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+        eprintln!("packline: {:?}", color_eyre::eyre::eyre!(e.to_string()));
+    } else {
+        eprintln!("packline: {e}");
+    }
+    ExitCode::FAILURE
+}
+
+/// A panic restores the terminal (ratatui's hook runs first), then the full
+/// report goes to the log file and one line to stderr.
+fn install_panic_hook(log_path: String) {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().display_env_section(false).into_hooks();
+    let _ = eyre_hook.install();
+    std::panic::set_hook(Box::new(move |info| {
+        packline::tui::restore();
+        let report = panic_hook.panic_report(info);
+        tracing::error!("panic: {report}");
+        eprintln!("packline crashed: {info}. The report is in {log_path}.");
+    }));
+}

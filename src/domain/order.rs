@@ -26,6 +26,18 @@ impl HoldReason {
     pub const ALL: [HoldReason; 5] =
         [Self::BadAddress, Self::Unpaid, Self::UnknownSku, Self::MissingCustoms, Self::Manual];
 
+    /// A few words for tables: `address`, `unpaid`, `unknown SKU`...
+    #[must_use]
+    pub const fn short_label(self) -> &'static str {
+        match self {
+            Self::BadAddress => "address",
+            Self::Unpaid => "unpaid",
+            Self::UnknownSku => "unknown SKU",
+            Self::MissingCustoms => "customs",
+            Self::Manual => "manual",
+        }
+    }
+
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {

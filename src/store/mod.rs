@@ -5,6 +5,7 @@
 //! this module and is always parameterised. Per-area free functions live in
 //! the submodules; invariants live in the schema (CHECKs and triggers).
 
+pub mod baseline;
 mod catalog;
 mod events;
 mod orders;
@@ -19,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::domain::{OrderNumber, OrderStatus, TransitionError};
 
 pub use orders::{ImportSummary, SeedOrder};
-pub use schema::LATEST_VERSION;
+pub use schema::{LATEST_VERSION, Pragmas};
 pub use catalog::Totals;
 pub use stock::StockBalance;
 
@@ -73,10 +74,8 @@ impl Store {
         if path.is_dir() {
             return Err(open_err("that is a directory; name a file such as packline.db".into()));
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() {
-                return Err(open_err(format!("the directory {} does not exist", parent.display())));
-            }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+            return Err(open_err(format!("the directory {} does not exist", parent.display())));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(describe_open_error(&e)))?;

@@ -40,9 +40,11 @@ impl Store {
             let at = now_ms();
             for order in orders {
                 let channel_id = channels.id(tx, &order.channel)?;
+                // Stored sanitised (insert_order), so looked up sanitised.
+                let external_id = sanitize(&order.external_id);
                 let existing: Option<(i64, i64, String)> = tx
                     .prepare_cached("SELECT id, updated_at, status FROM orders WHERE channel_id = ?1 AND external_id = ?2")?
-                    .query_row(params![channel_id, order.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .query_row(params![channel_id, external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()?;
                 match existing {
                     None => {
@@ -69,7 +71,7 @@ impl Store {
         self.write(|tx| {
             let mut channels = ChannelCache::default();
             for seed in orders {
-                if (seed.status == OrderStatus::Held) != !seed.holds.is_empty() {
+                if (seed.status == OrderStatus::Held) == seed.holds.is_empty() {
                     return Err(StoreError::Invalid(format!(
                         "order {} {}: an order is held exactly when it has hold reasons",
                         seed.order.channel, seed.order.external_id

@@ -119,33 +119,33 @@ impl Store {
         let rows = match query {
             SearchQuery::Number(number) => row_by_id(&self.conn, number.0)?.into_iter().collect(),
             SearchQuery::Text(text) => {
-                // Every word must match; the first narrows by index, the rest filter.
+                // Every word must start a word of the name or reference (one
+                // index range per word, intersected), or the whole text is a
+                // SKU code.
                 let words: Vec<String> = search_tokens(text).collect();
-                let Some(first) = words.first() else { return Ok(Vec::new()) };
-                let upper = format!("{first}\u{10ffff}");
-                let sku = text.trim().to_uppercase();
+                if words.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let bounds: Vec<String> =
+                    words.iter().flat_map(|w| [w.clone(), format!("{w}\u{10ffff}")]).collect();
+                let by_word = (0..words.len())
+                    .map(|i| format!("SELECT order_id FROM order_search WHERE token >= ?{} AND token < ?{}", 2 * i + 1, 2 * i + 2))
+                    .collect::<Vec<_>>()
+                    .join(" INTERSECT ");
+                let (sku_param, limit_param) = (bounds.len() + 1, bounds.len() + 2);
                 let sql = format!(
-                    "{ROW_SELECT} WHERE o.id IN (
-                         SELECT order_id FROM order_search WHERE token >= ?1 AND token < ?2
-                         UNION SELECT order_id FROM order_lines WHERE sku_code = ?3)
-                     ORDER BY o.ship_by, o.id LIMIT ?4"
+                    "{ROW_SELECT} WHERE o.id IN ({by_word}
+                         UNION SELECT order_id FROM order_lines WHERE sku_code = ?{sku_param})
+                     ORDER BY o.ship_by, o.id LIMIT ?{limit_param}"
                 );
+                let sku = text.trim().to_uppercase();
+                let mut values: Vec<&dyn rusqlite::ToSql> = bounds.iter().map(|b| b as &dyn rusqlite::ToSql).collect();
+                values.push(&sku);
+                values.push(&limit);
                 let mut stmt = self.conn.prepare_cached(&sql)?;
-                let found = stmt
-                    .query_map(params![first, upper, sku, limit * 4], read_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                found
-                    .into_iter()
-                    .filter(|row| words.len() < 2 || all_words_match(row, &words))
-                    .take(limit as usize)
-                    .collect()
+                stmt.query_map(values.as_slice(), read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
             }
         };
         Ok(rows)
     }
-}
-
-fn all_words_match(row: &QueueRow, words: &[String]) -> bool {
-    let own: Vec<String> = search_tokens(&row.customer).chain(search_tokens(&row.channel_ref)).collect();
-    words.iter().all(|w| own.iter().any(|t| t.starts_with(w.as_str())))
 }

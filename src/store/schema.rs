@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{APPLICATION_ID, Result, StoreError};
+use super::{APPLICATION_ID, Result, Store, StoreError};
 
 /// The migrations, in order; migration `i` takes the store to version `i + 1`.
 /// Append only: never edit one that has shipped.
@@ -47,6 +47,31 @@ pub(super) fn set_pragmas(conn: &Connection, path: &str) -> Result<()> {
         return Err(StoreError::Open { path: path.to_owned(), reason });
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").map_err(|e| open_err(&e))
+}
+
+/// The settings of the store's own connection, as SQLite reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pragmas {
+    pub journal_mode: String,
+    /// 2 is FULL.
+    pub synchronous: i64,
+    pub foreign_keys: bool,
+    pub busy_timeout_ms: i64,
+}
+
+impl Store {
+    /// The connection's journal, sync, foreign-key and busy settings (for
+    /// diagnostics and the store tests: most are per connection, so another
+    /// connection on the same file cannot see them).
+    pub fn pragmas(&self) -> Result<Pragmas> {
+        let int = |name: &str| -> rusqlite::Result<i64> { self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)) };
+        Ok(Pragmas {
+            journal_mode: self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+            synchronous: int("synchronous")?,
+            foreign_keys: int("foreign_keys")? == 1,
+            busy_timeout_ms: int("busy_timeout")?,
+        })
+    }
 }
 
 /// Applies every migration newer than the store, each in its own transaction

@@ -39,6 +39,24 @@ impl Store {
         })
     }
 
+    /// Puts many receipts away in one transaction (the demo warehouse, bulk
+    /// goods-in): each item is `(bin, SKU code, lot, units)`. All or nothing.
+    pub fn receive_stock_many(
+        &mut self,
+        actor: &Actor,
+        items: &[(BinCode, String, Option<String>, u32)],
+        reference: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            for (bin, sku, lot, qty) in items {
+                let stock_id = ensure_stock_row(tx, *bin, sku, lot.as_deref())?;
+                let change = Change { on_hand: i64::from(*qty), reserved: 0, kind: "receive", reference };
+                apply(tx, actor, stock_id, &change)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Adds (or with a negative `delta`, removes) units, e.g. after a count.
     /// A removal that would leave less than what is reserved is refused.
     pub fn adjust_stock(&mut self, actor: &Actor, bin: BinCode, sku: &str, lot: Option<&str>, delta: i64, reason: &str) -> Result<()> {

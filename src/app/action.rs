@@ -1,0 +1,40 @@
+//! The one `Action` enum: everything a key binding can ask for. Its serde
+//! names (`snake_case`) are what `run = "..."` says in the keymap.
+
+use serde::Deserialize;
+
+/// A user intent, bound to keys in the config's `[keymap]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave packline (everything done is already stored).
+    Quit,
+    /// Open or close the help overlay.
+    ToggleHelp,
+    /// Re-read the current screen from the store.
+    Refresh,
+    /// Move the selection one row down.
+    SelectNext,
+    /// Move the selection one row up.
+    SelectPrevious,
+    /// Move one page down.
+    PageDown,
+    /// Move one page up.
+    PageUp,
+    /// Jump to the first row.
+    SelectFirst,
+    /// Jump to the last row.
+    SelectLast,
+    /// Show the next filter tab.
+    NextFilter,
+    /// Show the previous filter tab.
+    PreviousFilter,
+    /// Switch between the available sort orders.
+    ToggleSort,
+    /// Start typing a search.
+    StartSearch,
+    /// Close search results (or the detail pane).
+    ClearSearch,
+    /// Show or hide the selected item's detail.
+    ToggleDetail,
+}

@@ -1,0 +1,301 @@
+//! The app: owns the store connection and the screens, turns events into
+//! actions, runs the screens' commands against the store (one operation each)
+//! and hands the results back. Only this module talks to the store.
+
+pub mod action;
+pub mod event;
+pub mod keymap;
+mod run;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Widget;
+
+use crate::domain::Operator;
+use crate::screens::help::Help;
+use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
+use crate::store::Store;
+use crate::widgets::key_hints::KeyHints;
+use crate::widgets::status_bar::StatusBar;
+use crate::widgets::too_small::{MIN_HEIGHT, MIN_WIDTH, TooSmall};
+use action::Action;
+use event::Event;
+use keymap::{Key, Keymap, Section};
+
+pub use run::run;
+
+/// How many events the detail pane lists.
+const DETAIL_EVENTS: usize = 12;
+
+/// Why the app stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// The operator quit.
+    Quit,
+    /// A signal asked us to leave.
+    Signal(&'static str),
+    /// The terminal went away.
+    InputClosed(String),
+}
+
+/// The console's state.
+pub struct App {
+    store: Store,
+    keymap: Keymap,
+    station: String,
+    store_label: String,
+    operator: Option<Operator>,
+    queue: QueueScreen,
+    help_open: bool,
+    now: DateTime<Utc>,
+    data_version: i64,
+    size: (u16, u16),
+    exit: Option<Exit>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("station", &self.station).field("store", &self.store_label).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Opens the console on `store` for a `width` x `height` terminal and reads the first page.
+    pub fn new(store: Store, keymap: Keymap, station: &str, now: DateTime<Utc>, (width, height): (u16, u16)) -> Self {
+        let store_label = store.path().file_name().map_or_else(|| store.path().display().to_string(), |n| n.to_string_lossy().into_owned());
+        let data_version = store.data_version().unwrap_or(0);
+        let mut app = Self {
+            store,
+            keymap,
+            station: station.to_owned(),
+            store_label,
+            operator: None,
+            queue: QueueScreen::new(now),
+            help_open: false,
+            now,
+            data_version,
+            size: (width, height),
+            exit: None,
+        };
+        app.queue.page_size = order_queue::table_rows(app.queue_area());
+        app.refresh_counts();
+        let command = app.queue.reload_from_start();
+        app.run_command(command);
+        app
+    }
+
+    /// Why the app wants to stop, once it does.
+    #[must_use]
+    pub fn exit(&self) -> Option<&Exit> {
+        self.exit.as_ref()
+    }
+
+    /// The order queue's state (for tests and benchmarks).
+    #[must_use]
+    pub fn queue(&self) -> &QueueScreen {
+        &self.queue
+    }
+
+    /// Reacts to one event; returns whether the screen needs redrawing.
+    pub fn handle(&mut self, event: Event) -> bool {
+        match event {
+            Event::Input(TermEvent::Key(key), _) if key.kind != KeyEventKind::Release => {
+                self.on_key(&key);
+                true
+            }
+            Event::Input(TermEvent::Resize(width, height), _) => {
+                self.resize(width, height);
+                true
+            }
+            Event::Input(..) => false,
+            Event::Tick(now) => self.tick(now),
+            Event::InputClosed(reason) => {
+                self.exit = Some(Exit::InputClosed(reason));
+                false
+            }
+            Event::Shutdown(signal) => {
+                self.exit = Some(Exit::Signal(signal));
+                false
+            }
+        }
+    }
+
+    /// Applies an action as if its key had been pressed.
+    pub fn dispatch(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.exit = Some(Exit::Quit),
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::Refresh => {
+                self.refresh_counts();
+                self.forward(Action::Refresh);
+            }
+            other => self.forward(other),
+        }
+    }
+
+    fn forward(&mut self, action: Action) {
+        if let Some(command) = self.queue.update(action) {
+            self.run_command(command);
+        }
+        self.load_wanted_detail();
+    }
+
+    fn on_key(&mut self, key: &KeyEvent) {
+        let pressed = Key::from_event(key);
+        let action = self.keymap.action(Section::OrderQueue, pressed);
+        if self.help_open {
+            let closes = matches!(action, Some(Action::ToggleHelp)) || key.code == crossterm::event::KeyCode::Esc;
+            match action {
+                _ if closes => self.help_open = false,
+                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
+                _ => {}
+            }
+            return;
+        }
+        if self.queue.is_typing() {
+            // Typing goes to the search box; only ctrl-bound quit escapes it.
+            if pressed.ctrl && action == Some(Action::Quit) {
+                self.exit = Some(Exit::Quit);
+            } else if let Some(command) = self.queue.type_key(key) {
+                self.run_command(command);
+                self.load_wanted_detail();
+            }
+            return;
+        }
+        if let Some(action) = action {
+            self.dispatch(action);
+        }
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        if let Some(command) = self.queue.set_page_size(order_queue::table_rows(self.queue_area())) {
+            self.run_command(command);
+        }
+    }
+
+    /// Moves the clock; re-reads when another terminal changed the store.
+    fn tick(&mut self, now: DateTime<Utc>) -> bool {
+        let minute_changed = now.timestamp() / 60 != self.now.timestamp() / 60;
+        self.now = now;
+        self.queue.now = now;
+        let version = match self.store.data_version() {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading data_version failed");
+                return minute_changed;
+            }
+        };
+        if version == self.data_version {
+            return minute_changed;
+        }
+        self.data_version = version;
+        self.refresh_counts();
+        if self.queue.results.is_none() {
+            let command = self.queue.reload_in_place();
+            self.run_command(command);
+        }
+        self.queue.detail = None;
+        self.load_wanted_detail();
+        true
+    }
+
+    fn refresh_counts(&mut self) {
+        match self.store.status_counts() {
+            Ok(counts) => self.queue.on_counts(counts),
+            Err(e) => self.queue.on_error(store_message(&e)),
+        }
+    }
+
+    /// Runs a screen command (and any follow-up it asks for) against the store.
+    fn run_command(&mut self, command: QueueCommand) {
+        let mut next = Some(command);
+        // A follow-up is at most "start over", so two rounds always suffice.
+        for _ in 0..2 {
+            let Some(command) = next.take() else { break };
+            next = match command {
+                QueueCommand::LoadPage(query) => match self.store.queue_page(&query) {
+                    Ok(rows) => self.queue.on_page(rows),
+                    Err(e) => {
+                        self.queue.on_error(store_message(&e));
+                        None
+                    }
+                },
+                QueueCommand::Search(query) => {
+                    let shown = match &query {
+                        crate::domain::queue::SearchQuery::Number(n) => n.to_string(),
+                        crate::domain::queue::SearchQuery::Text(t) => t.clone(),
+                    };
+                    match self.store.search_orders(&query, order_queue::SEARCH_LIMIT) {
+                        Ok(rows) => self.queue.on_search(shown, rows),
+                        Err(e) => self.queue.on_error(store_message(&e)),
+                    }
+                    None
+                }
+            };
+        }
+    }
+
+    fn load_wanted_detail(&mut self) {
+        if let Some(number) = self.queue.wanted_detail() {
+            match self.store.order_detail(number, DETAIL_EVENTS) {
+                Ok(detail) => self.queue.on_detail(detail),
+                Err(e) => self.queue.on_error(store_message(&e)),
+            }
+        }
+    }
+
+    /// The part of the terminal the active screen gets.
+    fn queue_area(&self) -> Rect {
+        let (width, height) = self.size;
+        Rect::new(0, 0, width, height.saturating_sub(2))
+    }
+
+    fn hints(&self) -> KeyHints {
+        let wanted = [
+            (Action::ToggleHelp, "Help"),
+            (Action::StartSearch, "Search"),
+            (Action::ToggleDetail, "Detail"),
+            (Action::NextFilter, "Status"),
+            (Action::ToggleSort, "Sort"),
+            (Action::ClearSearch, "Back"),
+            (Action::Quit, "Quit"),
+        ];
+        KeyHints(
+            wanted
+                .iter()
+                .filter_map(|(action, label)| {
+                    let key = self.keymap.key_for(Section::OrderQueue, *action)?;
+                    Some((key.label(), (*label).to_owned()))
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            TooSmall.render(area, buf);
+            return;
+        }
+        let [main, hints, status] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        self.queue.render(main, buf);
+        self.hints().render(hints, buf);
+        let operator = self.operator.as_ref().map(|o| format!("{} {}", o.badge, o.name));
+        StatusBar { station: &self.station, operator: operator.as_deref(), store: &self.store_label, now: self.now }
+            .render(status, buf);
+        if self.help_open {
+            Help { keymap: &self.keymap, section: Section::OrderQueue }.render(main, buf);
+        }
+    }
+}
+
+/// A store error as the operator reads it, also logged in full.
+fn store_message(e: &crate::store::StoreError) -> String {
+    tracing::error!(error = %e, "store operation failed");
+    format!("{e}")
+}

@@ -1,0 +1,238 @@
+//! Measuring each figure and its comparator.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+
+use super::report::{Budget, Figure, Report};
+use super::{Plan, percentile};
+use crate::app::App;
+use crate::app::action::Action;
+use crate::config::Config;
+use crate::domain::{Actor, Address, Gtin, NewOrder, NewOrderLine, NewSku};
+use crate::errors::{Error, Result};
+use crate::store::Store;
+
+/// Every figure of issue 2's set, in DESIGN's order.
+pub(super) fn measure_all(plan: &Plan, dir: &Path) -> Result<Report> {
+    let queue_db = dir.join("queue.db");
+    eprintln!("bench: building a {}-order demo store ...", crate::widgets::format::count(plan.store_orders));
+    let mut store = Store::open(&queue_db)?;
+    let now = Utc::now();
+    crate::demo::seed(&mut store, &crate::demo::DemoOptions { orders: plan.store_orders, seed: 7, now }, &mut |_, _| {})?;
+    drop(store);
+    eprintln!("bench: measuring ...");
+    let mut figures = Vec::new();
+    figures.push(render_queue(plan, &queue_db)?);
+    let (first_frame, memory) = start_up(plan, &queue_db)?;
+    figures.push(first_frame);
+    figures.push(memory);
+    figures.push(ingest(plan, dir)?);
+    Ok(Report { machine: machine(), figures })
+}
+
+/// One frame of the queue at 200x50 against ratatui's diff of two such buffers.
+fn render_queue(plan: &Plan, db: &Path) -> Result<Figure> {
+    let store = Store::open(db)?;
+    let loaded = Config::from_texts(None, "(built-in defaults)")?;
+    let mut app = App::new(store, loaded.keymap, "BENCH", Utc::now(), (200, 50));
+    let area = Rect::new(0, 0, 200, 50);
+    let mut previous = Buffer::empty(area);
+    let mut current = Buffer::empty(area);
+    let (mut frames, mut diffs) = (Vec::with_capacity(plan.frames), Vec::with_capacity(plan.frames));
+    for i in 0..plan.frames {
+        // Move as an operator does; only the drawing is timed.
+        app.dispatch(if i % 40 == 39 { Action::PageDown } else { Action::SelectNext });
+        let started = Instant::now();
+        current.reset();
+        (&app).render(area, &mut current);
+        frames.push(ms(started.elapsed()));
+        let started = Instant::now();
+        let changes = previous.diff(&current).len();
+        diffs.push(ms(started.elapsed()));
+        std::hint::black_box(changes);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    Ok(Figure::new(
+        "render_queue_p99",
+        (percentile(&mut frames, 99.0), "ms"),
+        ("ratatui buffer diff 200x50 p99", percentile(&mut diffs, 99.0)),
+        ("<= 1 ms", Budget::AtMost(1.0)),
+        Some(format!("{}; {} frames", plan.note(), plan.frames)),
+    ))
+}
+
+/// Start to first frame, and peak memory, each against opening the store alone,
+/// measured on fresh `packline probe` processes.
+fn start_up(plan: &Plan, db: &Path) -> Result<(Figure, Figure)> {
+    let exe = std::env::current_exe().map_err(Error::io("cannot find the packline executable"))?;
+    let mut frame_ms = Vec::new();
+    let mut open_ms = Vec::new();
+    let mut frame_kb = Vec::new();
+    let mut open_kb = Vec::new();
+    for _ in 0..plan.starts {
+        let (ms, kb) = probe(&exe, db, "frame")?;
+        frame_ms.push(ms);
+        frame_kb.push(kb);
+        let (ms, kb) = probe(&exe, db, "open")?;
+        open_ms.push(ms);
+        open_kb.push(kb);
+    }
+    let max_mb = |kb: &[f64]| kb.iter().copied().reduce(f64::max).map(|k| k / 1024.0);
+    let first_frame = Figure::new(
+        "first_frame",
+        (percentile(&mut frame_ms, 50.0), "ms"),
+        ("store open alone, median", percentile(&mut open_ms, 50.0)),
+        ("<= 150 ms", Budget::AtMost(150.0)),
+        Some(format!("{}; median of {} process starts, 200x50", plan.note(), plan.starts)),
+    );
+    let memory = Figure::new(
+        "memory_rss",
+        (max_mb(&frame_kb), "MB"),
+        ("peak RSS of store open alone", max_mb(&open_kb)),
+        ("<= 64 MB", Budget::AtMost(64.0)),
+        Some(format!("{}; peak RSS (VmHWM) after the first frame and a few pages", plan.note())),
+    );
+    Ok((first_frame, memory))
+}
+
+/// Runs one probe: milliseconds from spawn to its first line, and its peak RSS in kB.
+fn probe(exe: &Path, db: &Path, kind: &str) -> Result<(f64, f64)> {
+    let started = Instant::now();
+    let mut child = Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        .args(["probe", kind])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(Error::io("cannot start a probe process"))?;
+    let stdout = child.stdout.take().ok_or_else(|| Error::Other("probe has no stdout".into()))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().transpose().map_err(Error::io("reading the probe"))?;
+    let elapsed = ms(started.elapsed());
+    let last = lines.last().transpose().map_err(Error::io("reading the probe"))?.or(first);
+    let status = child.wait().map_err(Error::io("waiting for the probe"))?;
+    let kb = last
+        .as_deref()
+        .and_then(|l| l.strip_prefix("ok "))
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|_| status.success())
+        .ok_or_else(|| Error::Other(format!("probe {kind} failed ({status})")))?;
+    Ok((elapsed, kb))
+}
+
+/// Orders ingested through the store (checks, indexes, search words, audit
+/// events) against the same rows into bare tables.
+fn ingest(plan: &Plan, dir: &Path) -> Result<Figure> {
+    const BATCH: usize = 1_000;
+    let orders = synthetic_orders(plan.ingest_orders as usize);
+    let mut store = Store::open(&dir.join("ingest.db"))?;
+    let actor = Actor::new("bench", "system");
+    store.add_channel(&actor, "bench", "Benchmark", "file")?;
+    store.add_skus(&actor, &synthetic_skus())?;
+    let started = Instant::now();
+    for batch in orders.chunks(BATCH) {
+        store.import_orders(&actor, batch)?;
+    }
+    let ours = orders.len() as f64 / started.elapsed().as_secs_f64();
+    let raw = crate::store::baseline::raw_insert(&dir.join("raw.db"), &orders, BATCH)?;
+    let raw = orders.len() as f64 / raw.as_secs_f64();
+    let lines: usize = orders.iter().map(|o| o.lines.len()).sum();
+    Ok(Figure::new(
+        "ingest_ratio",
+        (Some(ours), "orders/s"),
+        ("same rows, bare tables (orders/s)", Some(raw)),
+        (">= 0.25x", Budget::RatioAtLeast(0.25)),
+        Some(format!(
+            "{} orders, {:.1} lines each, {BATCH} per transaction",
+            orders.len(),
+            lines as f64 / orders.len() as f64
+        )),
+    ))
+}
+
+const SKUS: usize = 2_000;
+
+fn synthetic_skus() -> Vec<NewSku> {
+    (0..SKUS)
+        .map(|i| NewSku {
+            code: format!("BENCH-{i:05}"),
+            title: format!("Bench item {i}"),
+            gtins: Gtin::from_body13(&format!("20{i:010}")).into_iter().collect(),
+            length_mm: 100,
+            width_mm: 80,
+            height_mm: 40,
+            weight_g: 250,
+            lot_tracked: false,
+            expiry_tracked: false,
+            serial_tracked: false,
+            hs_code: None,
+            origin_country: None,
+            customs_value_minor: None,
+        })
+        .collect()
+}
+
+/// Orders of 1-5 lines (3 on average), deterministic.
+fn synthetic_orders(count: usize) -> Vec<NewOrder> {
+    const NAMES: [&str; 8] = ["Ana Lima", "Jonas Berg", "Marie Dubois", "Piotr Nowak", "Sofia Rossi", "Liam Smith", "Eva Novak", "Noah Meyer"];
+    let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().unwrap_or_default();
+    (0..count)
+        .map(|i| NewOrder {
+            channel: "bench".into(),
+            external_id: format!("B{i}"),
+            channel_ref: format!("#{}", 10_000 + i),
+            created_at: at,
+            updated_at: at,
+            ship_by: at + chrono::Duration::hours(24 + (i % 48) as i64),
+            address: Address {
+                name: NAMES[i % NAMES.len()].into(),
+                address1: format!("Hauptstrasse {}", i % 200 + 1),
+                address2: String::new(),
+                city: "Berlin".into(),
+                region: String::new(),
+                postcode: format!("{:05}", 10_000 + i % 80_000),
+                country: "DE".into(),
+                phone: "+49 30 1234567".into(),
+                email: format!("customer{i}@example.com"),
+            },
+            service: "standard".into(),
+            financial_status: "paid".into(),
+            total_minor: 4_990,
+            currency: "EUR".into(),
+            note: String::new(),
+            priority: 5,
+            lines: (0..=i % 5)
+                .map(|l| NewOrderLine {
+                    sku: format!("BENCH-{:05}", (i * 7 + l * 13) % SKUS),
+                    title: format!("Bench item {l}"),
+                    qty: 1 + (l % 2) as u32,
+                    unit_price_minor: 1_250,
+                    requires_shipping: true,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Host name, CPU model and core count.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map_or_else(|_| "unknown host".into(), |h| h.trim().to_owned());
+    format!("{host}, {cpu}, {cores} cores")
+}

@@ -1,0 +1,167 @@
+//! Command-line parsing and the commands themselves (DESIGN section 2).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, App, Exit};
+use crate::config::{self, Loaded};
+use crate::domain::Layout;
+use crate::errors::{Error, Result};
+use crate::store::Store;
+use crate::tui;
+
+/// packline: the pick-pack-ship console.
+#[derive(Debug, Parser)]
+#[command(name = "packline", version, about, long_about = None)]
+pub struct Cli {
+    /// Use this SQLite store instead of the configured one.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Read this config file instead of ~/.config/packline/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Open the console on the demo warehouse (created and seeded if the store is empty).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Seed (or top up) a store with a realistic demo warehouse.
+    Demo(DemoArgs),
+    /// Run the headline benchmarks, each beside its comparator.
+    Bench(BenchArgs),
+    /// Internal: one timed start-up for `packline bench`.
+    #[command(hide = true)]
+    Probe {
+        #[arg(value_enum)]
+        kind: crate::bench::Probe,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many orders to add (history and open orders).
+    #[arg(long, default_value_t = 5_000)]
+    pub orders: u64,
+    /// Random seed: the same seed gives the same warehouse.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Smaller stores (about 100k orders), under a minute.
+    #[arg(long)]
+    pub quick: bool,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The demo store's seed when opened with `--demo`.
+pub const DEMO_SEED: u64 = 42;
+/// Orders in the `--demo` warehouse.
+pub const DEMO_ORDERS: u64 = 5_000;
+
+/// Runs what the command line asked for.
+pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
+    match &cli.command {
+        None => console(cli, loaded),
+        Some(Command::Demo(args)) => demo(cli, loaded, args),
+        Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json),
+        Some(Command::Probe { kind }) => {
+            let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
+            crate::bench::run_probe(db, *kind)
+        }
+    }
+}
+
+/// The configured layout: the file named in the config, else the bundled demo.
+pub fn layout(loaded: &Loaded) -> Result<Layout> {
+    match &loaded.config.layout.file {
+        Some(path) => Ok(Layout::load(path)?),
+        None => Ok(Layout::demo()),
+    }
+}
+
+/// Opens the store for a command. With no `--db` and no configured path the
+/// platform data dir is created if needed; an explicit directory must exist.
+fn open_store(cli: &Cli, loaded: &Loaded) -> Result<Store> {
+    let path = loaded.config.store_path(cli.db.as_deref())?;
+    if cli.db.is_none() && loaded.config.store.path.is_none() {
+        let dir = config::data_dir()?;
+        std::fs::create_dir_all(&dir).map_err(Error::io(format!("cannot create the data directory {}", dir.display())))?;
+    }
+    Ok(Store::open(&path)?)
+}
+
+fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
+    // Everything that can be wrong in the setup is found before the store is touched.
+    let _layout = layout(loaded)?;
+    let mut store = open_store(cli, loaded)?;
+    if cli.demo && store.totals()?.skus == 0 {
+        eprintln!("Creating the demo warehouse in {} ...", store.path().display());
+        seed_demo(&mut store, DEMO_ORDERS, DEMO_SEED)?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(Error::io("cannot start the async runtime"))?;
+    let exit = runtime.block_on(async {
+        let mut terminal = tui::init();
+        let size = terminal.size().map_err(Error::io("cannot read the terminal size"));
+        let result = match size {
+            Ok(size) => {
+                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                tui::spawn_event_sources(&tx);
+                let mut app = App::new(store, loaded.keymap.clone(), &loaded.config.station.name, chrono::Utc::now(), (size.width, size.height));
+                app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
+            }
+            Err(e) => Err(e),
+        };
+        tui::restore();
+        result
+    })?;
+    tracing::info!(?exit, "console closed");
+    // The input thread may still be blocked reading a dead terminal: do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match exit {
+        Exit::Quit | Exit::Signal(_) => Ok(()),
+        Exit::InputClosed(reason) => {
+            tracing::warn!(%reason, "terminal input ended");
+            Ok(())
+        }
+    }
+}
+
+fn demo(cli: &Cli, loaded: &Loaded, args: &DemoArgs) -> Result<()> {
+    let mut store = open_store(cli, loaded)?;
+    let summary = seed_demo(&mut store, args.orders, args.seed)?;
+    println!("{summary}");
+    Ok(())
+}
+
+/// Seeds the demo warehouse with a progress bar on stderr for large runs.
+fn seed_demo(store: &mut Store, orders: u64, seed: u64) -> Result<crate::demo::DemoSummary> {
+    use chrono::{DurationRound, TimeDelta, Utc};
+    // Whole hours, so two runs within the same hour build the same warehouse.
+    let now = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap_or_else(|_| Utc::now());
+    let bar = indicatif::ProgressBar::new(orders);
+    if orders >= 20_000 {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} orders ({per_sec}, {eta} left)")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let options = crate::demo::DemoOptions { orders, seed, now };
+    let summary = crate::demo::seed(store, &options, &mut |done, _total| bar.set_position(done))?;
+    bar.finish_and_clear();
+    Ok(summary)
+}

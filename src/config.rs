@@ -1,0 +1,197 @@
+//! Configuration: the bundled defaults (`assets/config.default.toml`) with the
+//! user's file laid over them, checked strictly so a typo is reported, not
+//! ignored.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::app::keymap::{Keymap, KeymapConfig};
+
+/// The bundled default configuration.
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.default.toml");
+
+/// A configuration problem, naming the file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("config file {path} is not valid: {reason}; fix it or move it away to use the defaults")]
+    Invalid { path: String, reason: String },
+    #[error("cannot find a home directory for the default store and config; pass --db and --config")]
+    NoHome,
+}
+
+/// The whole configuration, after defaults and the user's file are merged.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub station: StationConfig,
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub layout: LayoutConfig,
+    pub log: LogConfig,
+    pub keymap: KeymapConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationConfig {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutConfig {
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub file: Option<PathBuf>,
+    pub level: String,
+}
+
+/// The loaded configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    pub keymap: Keymap,
+    /// The user's file, if one was read.
+    pub source: Option<PathBuf>,
+}
+
+impl Config {
+    /// Loads the defaults, then `explicit` (which must exist) or the user's
+    /// file in the platform config dir (if it exists).
+    pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
+        let user_path = match explicit {
+            Some(path) => Some(path.to_owned()),
+            None => default_config_path().filter(|p| p.exists()),
+        };
+        let user_text = match &user_path {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?),
+            None => None,
+        };
+        let shown = user_path.as_ref().map_or_else(|| "(built-in defaults)".to_owned(), |p| p.display().to_string());
+        let loaded = Self::from_texts(user_text.as_deref(), &shown)?;
+        Ok(Loaded { source: user_path, ..loaded })
+    }
+
+    /// Merges `user` (TOML text, if any) over the defaults; `shown` names the
+    /// user's file in errors.
+    pub fn from_texts(user: Option<&str>, shown: &str) -> Result<Loaded, ConfigError> {
+        let invalid = |reason: String| ConfigError::Invalid { path: shown.to_owned(), reason };
+        let mut merged: toml::Table = toml::from_str(DEFAULT_CONFIG).expect("the bundled default config is valid TOML");
+        if let Some(text) = user {
+            let user: toml::Table = toml::from_str(text).map_err(|e| invalid(describe_toml_error(text, &e)))?;
+            merge(&mut merged, user);
+        }
+        let config: Config = merged.try_into().map_err(|e: toml::de::Error| invalid(e.message().to_owned()))?;
+        if config.station.name.trim().is_empty() {
+            return Err(invalid("station.name must not be empty".into()));
+        }
+        if !["error", "warn", "info", "debug", "trace"].contains(&config.log.level.as_str()) {
+            return Err(invalid(format!("log.level {:?} is not one of error, warn, info, debug, trace", config.log.level)));
+        }
+        let keymap = Keymap::from_config(&config.keymap).map_err(invalid)?;
+        Ok(Loaded { config, keymap, source: None })
+    }
+
+    /// The store file: `--db`, else the config's `store.path`, else the platform data dir.
+    pub fn store_path(&self, db: Option<&Path>) -> Result<PathBuf, ConfigError> {
+        if let Some(db) = db {
+            return Ok(db.to_owned());
+        }
+        if let Some(path) = &self.store.path {
+            return Ok(path.clone());
+        }
+        Ok(data_dir()?.join("packline.db"))
+    }
+
+    /// The log file: the config's `log.file`, else `packline.log` in the data dir.
+    pub fn log_path(&self) -> Result<PathBuf, ConfigError> {
+        match &self.log.file {
+            Some(path) => Ok(path.clone()),
+            None => Ok(data_dir()?.join("packline.log")),
+        }
+    }
+}
+
+/// The platform data dir (`~/.local/share/packline` on Linux).
+pub fn data_dir() -> Result<PathBuf, ConfigError> {
+    directories::ProjectDirs::from("", "", "packline").map(|d| d.data_dir().to_owned()).ok_or(ConfigError::NoHome)
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "packline").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Lays `user` over `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Table, user: toml::Table) {
+    for (key, value) in user {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(user_table)) => merge(base_table, user_table),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// One line: the parser's message and the line it points at.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {}", e.message())
+        }
+        None => e.message().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load() {
+        let loaded = Config::from_texts(None, "-").unwrap();
+        assert_eq!(loaded.config.station.name, "STATION-1");
+        assert_eq!(loaded.config.log.level, "info");
+        assert!(loaded.config.layout.file.is_none());
+    }
+
+    #[test]
+    fn user_values_override_and_keep_the_rest() {
+        let loaded = Config::from_texts(Some("[station]\nname = \"PACK-07\"\n"), "user.toml").unwrap();
+        assert_eq!(loaded.config.station.name, "PACK-07");
+        assert_eq!(loaded.config.log.level, "info");
+    }
+
+    #[test]
+    fn broken_files_name_the_file_and_the_line() {
+        let err = Config::from_texts(Some("[station]\nname = \n"), "/etc/p.toml").unwrap_err().to_string();
+        assert!(err.starts_with("config file /etc/p.toml is not valid: line 2"), "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+        let err = Config::from_texts(Some("[staton]\nname = \"x\"\n"), "u.toml").unwrap_err().to_string();
+        assert!(err.contains("unknown field `staton`"), "{err}");
+        let err = Config::from_texts(Some("[log]\nlevel = \"loud\"\n"), "u.toml").unwrap_err().to_string();
+        assert!(err.contains("log.level \"loud\""), "{err}");
+    }
+
+    #[test]
+    fn db_flag_beats_config_beats_default() {
+        let loaded = Config::from_texts(Some("[store]\npath = \"/srv/p.db\"\n"), "u.toml").unwrap();
+        assert_eq!(loaded.config.store_path(Some(Path::new("/tmp/x.db"))).unwrap(), Path::new("/tmp/x.db"));
+        assert_eq!(loaded.config.store_path(None).unwrap(), Path::new("/srv/p.db"));
+    }
+}

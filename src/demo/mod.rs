@@ -1,0 +1,309 @@
+//! The deterministic demo warehouse behind `packline demo` and `packline --demo`:
+//! a zoned layout, about 2,000 SKUs with stock, three channels, six operators,
+//! 90 days of shipped history and a floor of open orders, some of them late or
+//! held. Everything derives from the seed and `now`, so the same options give
+//! the same store contents (event and movement times aside, which the store
+//! takes from the clock).
+//!
+//! The demo talks to the store only through its domain operations.
+
+mod address;
+mod catalog;
+mod names;
+mod orders;
+mod places;
+mod products;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::domain::{Actor, Address, Layout, NewOrder, Operator, OrderStatus};
+use crate::store::{SeedOrder, Store, StoreError};
+use catalog::Catalog;
+use orders::{Channel, OrderGen};
+
+/// Orders per `seed_orders` call: one transaction and one progress step each.
+const BATCH: usize = 10_000;
+/// Meta key holding the seed the catalogue was made from.
+pub const META_SEED: &str = "demo.seed";
+/// Meta key holding how many demo orders the store has been given.
+pub const META_ORDERS: &str = "demo.orders";
+
+/// What to seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Orders to add: history plus open work.
+    pub orders: u64,
+    pub seed: u64,
+    /// The demo's "now": history ends and deadlines fall around it.
+    pub now: DateTime<Utc>,
+}
+
+/// What a seeding run did, printed by `packline demo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// The store already had the demo catalogue; only orders were added.
+    pub topped_up: bool,
+    /// The seed the catalogue was made from.
+    pub catalogue_seed: u64,
+    pub skus: u64,
+    pub bins: u64,
+    /// Stock rows put away by this run (none on a top-up).
+    pub stock_rows: u64,
+    pub channels: u64,
+    pub operators: u64,
+    pub orders_added: u64,
+    pub open_orders: u64,
+    pub held_orders: u64,
+    /// Open orders whose ship-by time is already past.
+    pub late_orders: u64,
+    /// Orders in the store afterwards.
+    pub orders_total: u64,
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for DemoSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.topped_up { "Topped up the demo warehouse" } else { "Seeded a demo warehouse" };
+        writeln!(f, "{what} (catalogue seed {}) in {:.1} s", self.catalogue_seed, self.elapsed.as_secs_f64())?;
+        let stock = if self.topped_up { String::from("stock kept") } else { format!("{} stock rows", thousands(self.stock_rows)) };
+        writeln!(
+            f,
+            "  catalogue  {} SKUs, {} bins (zones A/B/C), {stock}",
+            thousands(self.skus),
+            thousands(self.bins)
+        )?;
+        writeln!(f, "  people     {} channels, {} operators (EMP-0001 is the supervisor)", self.channels, self.operators)?;
+        writeln!(
+            f,
+            "  orders     {} added: {} history, {} open ({} held, {} late)",
+            thousands(self.orders_added),
+            thousands(self.orders_added - self.open_orders),
+            thousands(self.open_orders),
+            thousands(self.held_orders),
+            thousands(self.late_orders)
+        )?;
+        write!(f, "  store      {} orders in total", thousands(self.orders_total))
+    }
+}
+
+/// Seeds `store` with the demo warehouse, or tops it up with more orders if
+/// it already holds the demo catalogue. `progress` is called with orders
+/// done and orders wanted after each batch.
+///
+/// A store with a catalogue the demo did not make is refused.
+pub fn seed(
+    store: &mut Store,
+    opts: &DemoOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<DemoSummary, StoreError> {
+    let started = Instant::now();
+    let actor = Actor::new("demo", "system");
+    let before = store.totals()?;
+    let stored_seed = store.meta(META_SEED)?;
+    let topped_up = stored_seed.is_some();
+    let catalogue_seed = match stored_seed {
+        Some(text) => text
+            .parse()
+            .map_err(|_| StoreError::Invalid(format!("the store's {META_SEED} is {text:?}, not a number")))?,
+        None if before.skus > 0 || before.bins > 0 => {
+            return Err(StoreError::Invalid(
+                "this store already has a catalogue that the demo did not make; seed the demo into a new file with --db"
+                    .into(),
+            ));
+        }
+        None => opts.seed,
+    };
+
+    // Separate streams, so that adding orders never changes the catalogue.
+    let mut rng = ChaCha8Rng::seed_from_u64(catalogue_seed);
+    let catalog = Catalog::build(&mut rng);
+    let mut stock_rows = 0;
+    if !topped_up {
+        for channel in Channel::ALL {
+            let (code, name, kind) = channel.registration();
+            keep_existing(store.add_channel(&actor, code, name, kind).map(|_| ()))?;
+        }
+        for (badge, name, role) in names::OPERATORS {
+            let operator = Operator { badge: (*badge).to_owned(), name: (*name).to_owned(), role: *role };
+            keep_existing(store.add_operator(&actor, &operator))?;
+        }
+        let bins = catalog::zoned_bins(&Layout::demo());
+        store.add_bins(&actor, &bins)?;
+        store.add_skus(&actor, &catalog.skus)?;
+        let mut stock_rng = ChaCha8Rng::seed_from_u64(catalogue_seed);
+        stock_rng.set_stream(1);
+        let items = catalog::put_away(&catalog, &bins, &mut stock_rng, opts.now);
+        store.receive_stock_many(&actor, &items, "demo goods-in")?;
+        stock_rows = items.len() as u64;
+        store.set_meta(META_SEED, &catalogue_seed.to_string())?;
+    }
+
+    // Channel ids continue after every order already stored, so they never collide.
+    let start = before.orders;
+    let mut order_rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    order_rng.set_stream(start.wrapping_add(2));
+    let added = add_orders(store, &actor, &catalog, order_rng, opts, start, progress)?;
+    let demo_orders = store.meta(META_ORDERS)?.and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    store.set_meta(META_ORDERS, &(demo_orders + opts.orders).to_string())?;
+
+    let after = store.totals()?;
+    Ok(DemoSummary {
+        topped_up,
+        catalogue_seed,
+        skus: after.skus,
+        bins: after.bins,
+        stock_rows,
+        channels: after.channels,
+        operators: after.operators,
+        orders_added: opts.orders,
+        open_orders: added.open,
+        held_orders: added.held,
+        late_orders: added.late,
+        orders_total: after.orders,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Open, held and late orders among those added.
+#[derive(Default)]
+struct Added {
+    open: u64,
+    held: u64,
+    late: u64,
+}
+
+/// Adds `opts.orders` orders: history first (oldest first), then the open
+/// orders in order of creation, in batches of BATCH.
+fn add_orders(
+    store: &mut Store,
+    actor: &Actor,
+    catalog: &Catalog,
+    rng: ChaCha8Rng,
+    opts: &DemoOptions,
+    start: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Added, StoreError> {
+    let total = opts.orders;
+    let open = open_count(total);
+    let history = total - open;
+    let mut orders = OrderGen::new(rng, catalog, opts.now.timestamp());
+    let mut batch: Vec<SeedOrder> = Vec::new();
+    let mut filled = 0;
+    let mut done = 0;
+    progress(0, total);
+    for index in 0..history {
+        if filled == batch.len() {
+            batch.push(blank_order());
+        }
+        orders.history(&mut batch[filled], start + index + 1, index, history);
+        filled += 1;
+        if filled == BATCH {
+            store.seed_orders(actor, &batch)?;
+            done += filled as u64;
+            filled = 0;
+            progress(done, total);
+        }
+    }
+    if filled > 0 {
+        store.seed_orders(actor, &batch[..filled])?;
+        done += filled as u64;
+        progress(done, total);
+    }
+
+    let mut open_orders: Vec<SeedOrder> = Vec::with_capacity(open as usize);
+    for (i, status) in orders.open_statuses(open as usize).into_iter().enumerate() {
+        let mut order = batch.pop().unwrap_or_else(blank_order);
+        orders.open(&mut order, start + history + i as u64 + 1, status);
+        open_orders.push(order);
+    }
+    open_orders.sort_by_key(|o| o.order.created_at);
+    let now = opts.now;
+    let added = Added {
+        open,
+        held: open_orders.iter().filter(|o| o.status == OrderStatus::Held).count() as u64,
+        late: open_orders.iter().filter(|o| o.order.ship_by < now).count() as u64,
+    };
+    for chunk in open_orders.chunks(BATCH) {
+        store.seed_orders(actor, chunk)?;
+        done += chunk.len() as u64;
+        progress(done, total);
+    }
+    Ok(added)
+}
+
+/// Open orders among `total`: all of a small demo (up to 250), otherwise
+/// one in sixty, the rest shipped history.
+#[must_use]
+pub fn open_count(total: u64) -> u64 {
+    total.min(250).max(total / 60)
+}
+
+/// Treats "already exists" as done, so a store set up by hand keeps its channels
+/// and operators.
+fn keep_existing(result: Result<(), StoreError>) -> Result<(), StoreError> {
+    match result {
+        Err(StoreError::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Ok(()),
+        other => other,
+    }
+}
+
+fn blank_order() -> SeedOrder {
+    SeedOrder {
+        order: NewOrder {
+            channel: String::new(),
+            external_id: String::new(),
+            channel_ref: String::new(),
+            created_at: DateTime::default(),
+            updated_at: DateTime::default(),
+            ship_by: DateTime::default(),
+            address: Address::default(),
+            service: String::new(),
+            financial_status: String::new(),
+            total_minor: 0,
+            currency: String::new(),
+            note: String::new(),
+            priority: 5,
+            lines: Vec::new(),
+        },
+        status: OrderStatus::New,
+        holds: Vec::new(),
+        status_at: DateTime::default(),
+    }
+}
+
+/// Picks one item uniformly.
+fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+/// Overwrites `dst` with formatted text, reusing its allocation.
+fn put(dst: &mut String, args: fmt::Arguments<'_>) {
+    dst.clear();
+    // Writing into a String cannot fail.
+    let _ = fmt::Write::write_fmt(dst, args);
+}
+
+/// Unix seconds as a time (the epoch for values chrono cannot represent).
+fn timestamp(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+/// 1234567 as "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,5 @@
+//! The console's screens. Each is state + update + `impl Widget for &State`;
+//! none of them touches the store: they get plain data and return commands.
+
+pub mod help;
+pub mod order_queue;

@@ -1,0 +1,41 @@
+//! The status bar: station, who is signed in, which store, and the clock.
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::theme;
+
+/// What the status bar shows.
+#[derive(Debug, Clone)]
+pub struct StatusBar<'a> {
+    pub station: &'a str,
+    /// The signed-in operator's badge and name, if anyone is signed in.
+    pub operator: Option<&'a str>,
+    pub store: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+impl Widget for StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, theme::BAR);
+        let clock = self.now.format("%H:%M UTC").to_string();
+        let left = Line::from(vec![
+            Span::styled(format!(" {} ", self.station), theme::TITLE),
+            Span::raw("│ "),
+            Span::raw(self.operator.unwrap_or("not signed in")),
+            Span::raw(" │ "),
+            Span::raw(format!("store {}", self.store)),
+        ]);
+        let clock_width = clock.len() as u16 + 1;
+        left.render(Rect { width: area.width.saturating_sub(clock_width), ..area }, buf);
+        if area.width > clock_width {
+            Line::raw(clock).render(
+                Rect { x: area.right() - clock_width, width: clock_width, ..area },
+                buf,
+            );
+        }
+    }
+}

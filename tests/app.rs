@@ -1,0 +1,190 @@
+//! Headless flow tests: the whole app on a temporary demo store, driven by
+//! key events, checked on screen and in the store.
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use packline::app::App;
+use packline::app::event::Event;
+use packline::config::Config;
+use packline::domain::queue::QueueFilter;
+use packline::domain::{Actor, OrderNumber, OrderStatus};
+use packline::store::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap()
+}
+
+fn demo_store(orders: u64) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut store = Store::open(&path).unwrap();
+    let options = packline::demo::DemoOptions { orders, seed: 42, now: now() };
+    packline::demo::seed(&mut store, &options, &mut |_, _| {}).unwrap();
+    (dir, path)
+}
+
+fn app(path: &std::path::Path, size: (u16, u16)) -> App {
+    let loaded = Config::from_texts(None, "-").unwrap();
+    App::new(Store::open(path).unwrap(), loaded.keymap, "TEST-1", now(), size)
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let event = TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.handle(Event::Input(event, std::time::Instant::now()));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &App, (width, height): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| f.render_widget(app, f.area())).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn opens_on_the_open_queue_sorted_by_ship_by() {
+    let (_dir, path) = demo_store(1_500);
+    let app = app(&path, (120, 40));
+    let queue = app.queue();
+    assert_eq!(queue.filter, QueueFilter::Open);
+    let rows = queue.visible_rows();
+    assert_eq!(rows.len(), 35, "a 40-line terminal shows 35 rows");
+    assert!(rows.iter().all(|r| r.status.is_open()));
+    assert!(rows.windows(2).all(|w| (w[0].ship_by, w[0].id) <= (w[1].ship_by, w[1].id)));
+    // The tab counts are the store's.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(queue.counts, store.status_counts().unwrap());
+    let text = screen(&app, (120, 40));
+    assert!(text.contains(&format!("{}", rows[0].number())), "{text}");
+    assert!(text.contains("TEST-1") && text.contains("not signed in") && text.contains("demo.db"), "{text}");
+}
+
+#[test]
+fn searching_by_customer_then_order_number() {
+    let (_dir, path) = demo_store(1_500);
+    let mut app = app(&path, (120, 40));
+    let target = app.queue().visible_rows()[3].clone();
+    let surname = target.customer.split_whitespace().last().unwrap().to_owned();
+    press(&mut app, KeyCode::Char('/'));
+    assert!(app.queue().is_typing());
+    // 'q' while typing lands in the box, it does not quit.
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.exit().is_none());
+    assert_eq!(app.queue().search_input.as_deref(), Some("q"));
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, &surname.to_lowercase());
+    press(&mut app, KeyCode::Enter);
+    let results = app.queue().results.as_ref().expect("search results");
+    assert!(results.rows.iter().any(|r| r.id == target.id), "{surname} should find {}", target.number());
+    let lower = surname.to_lowercase();
+    assert!(results.rows.iter().all(|r| r.customer.to_lowercase().split_whitespace().any(|w| w.starts_with(&lower))
+        || r.channel_ref.to_lowercase().contains(&lower)));
+    let text = screen(&app, (120, 40));
+    assert!(text.contains(&format!("Search \"{}\"", surname.to_lowercase())), "{text}");
+    // Esc goes back to the queue page we left.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.queue().results.is_none());
+    // By order number: exactly that order.
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, &target.number().to_string());
+    press(&mut app, KeyCode::Enter);
+    let results = app.queue().results.as_ref().unwrap();
+    assert_eq!(results.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![target.id]);
+    // Enter opens its detail with its lines and events from the store.
+    press(&mut app, KeyCode::Enter);
+    let detail = app.queue().detail.as_ref().expect("detail loaded");
+    assert_eq!(detail.row.id, target.id);
+    assert_eq!(detail.lines.len() as u32, target.lines);
+    assert!(detail.events.iter().any(|e| e.kind == "order_imported"));
+    let text = screen(&app, (120, 40));
+    assert!(text.contains("Lines (") && text.contains("Events"), "{text}");
+}
+
+#[test]
+fn another_terminals_change_shows_on_the_next_tick() {
+    let (_dir, path) = demo_store(800);
+    let mut app = app(&path, (120, 40));
+    let first = app.queue().visible_rows()[0].clone();
+    let cancelled_before = app.queue().counts.get(QueueFilter::Status(OrderStatus::Cancelled));
+    // Another terminal cancels the first order.
+    let mut other = Store::open(&path).unwrap();
+    other.transition_order(&Actor::new("OTHER", "EMP-0001"), first.number(), OrderStatus::Cancelled, "customer called").unwrap();
+    assert!(app.handle(Event::Tick(now() + chrono::Duration::seconds(1))), "a change redraws");
+    assert_eq!(app.queue().counts.get(QueueFilter::Status(OrderStatus::Cancelled)), cancelled_before + 1);
+    assert!(app.queue().visible_rows().iter().all(|r| r.id != first.id), "the cancelled order left the Open tab");
+    // Nothing changed since: the next tick in the same minute does not redraw.
+    assert!(!app.handle(Event::Tick(now() + chrono::Duration::seconds(2))));
+    // The change is in the store with its audit event.
+    let detail = other.order_detail(OrderNumber(first.id), 5).unwrap().unwrap();
+    assert_eq!(detail.row.status, OrderStatus::Cancelled);
+    assert!(detail.events.iter().any(|e| e.kind == "status_changed" && e.station == "OTHER"));
+}
+
+#[test]
+fn paging_through_a_tab_reaches_every_order_once() {
+    let (_dir, path) = demo_store(1_200);
+    let mut app = app(&path, (80, 24));
+    let total = app.queue().total();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..total {
+        let row = app.queue().selected_row().unwrap().id;
+        assert!(seen.insert(row), "order {row} came twice");
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(seen.len() as u64, total);
+    let position = app.queue().page.offset + app.queue().page.selected as u64 + 1;
+    assert_eq!(position, total, "the selection stops on the last order");
+    // End and Home jump straight there.
+    press(&mut app, KeyCode::Home);
+    assert_eq!((app.queue().page.offset, app.queue().page.selected), (0, 0));
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.queue().page.offset + app.queue().page.selected as u64 + 1, total);
+}
+
+#[test]
+fn help_comes_from_the_keymap_and_esc_closes_it() {
+    let (_dir, path) = demo_store(300);
+    let mut app = app(&path, (100, 40));
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen(&app, (100, 40));
+    assert!(text.contains("Search: order number, customer or SKU"), "{text}");
+    assert!(text.contains("Sort by ship-by or by priority"), "{text}");
+    // While help is open, 'q' does not quit.
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.exit().is_none());
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&app, (100, 40)).contains("Sort by ship-by or by priority"));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.exit().is_some());
+}
+
+#[test]
+fn a_small_terminal_is_asked_to_grow() {
+    let (_dir, path) = demo_store(300);
+    let app = app(&path, (60, 20));
+    let text = screen(&app, (60, 20));
+    assert!(text.contains("Enlarge the terminal") && text.contains("this one is 60x20"), "{text}");
+}
+
+#[test]
+fn snapshots_of_the_console() {
+    let (_dir, path) = demo_store(600);
+    let app80 = app(&path, (80, 24));
+    insta::assert_snapshot!("console_demo_80x24", screen(&app80, (80, 24)));
+    let app120 = app(&path, (120, 40));
+    insta::assert_snapshot!("console_demo_120x40", screen(&app120, (120, 40)));
+    let empty_dir = TempDir::new().unwrap();
+    let empty = app(&empty_dir.path().join("empty.db"), (80, 24));
+    insta::assert_snapshot!("console_empty_80x24", screen(&empty, (80, 24)));
+}

@@ -1,0 +1,221 @@
+//! The binary as a user meets it: bad input gets one line and exit code 1 and
+//! changes nothing; the console ends cleanly on SIGTERM and when its terminal
+//! hangs up (run in a real pseudo-terminal).
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+/// `packline` with HOME and XDG dirs inside `home`, so nothing touches the real ones.
+fn packline(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_packline"));
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().unwrap()
+}
+
+fn stderr_line(output: &Output) -> String {
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(text.trim_end().lines().count(), 1, "one line on stderr: {text:?}");
+    text.trim_end().to_owned()
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_untouched() {
+    let home = TempDir::new().unwrap();
+    let file = home.path().join("notes.txt");
+    std::fs::write(&file, "shopping list\n".repeat(200)).unwrap();
+    let output = run(packline(home.path()).arg("--db").arg(&file).args(["demo", "--orders", "10"]));
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr_line(&output);
+    assert!(line.contains("notes.txt") && line.contains("is not a packline store"), "{line}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "shopping list\n".repeat(200));
+    assert!(!home.path().join("notes.txt-wal").exists());
+}
+
+#[test]
+fn a_missing_directory_is_named() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("no/such/dir/p.db");
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["demo", "--orders", "10"]));
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr_line(&output);
+    assert!(line.contains("no/such/dir") && line.contains("does not exist"), "{line}");
+}
+
+#[test]
+fn a_corrupt_config_names_the_file_and_line_and_writes_nothing() {
+    let home = TempDir::new().unwrap();
+    let config = home.path().join("bad.toml");
+    std::fs::write(&config, "[station]\nname = \"PACK-1\"\nlevel = = 3\n").unwrap();
+    let db = home.path().join("p.db");
+    let output = run(packline(home.path()).arg("--config").arg(&config).arg("--db").arg(&db).args(["demo", "--orders", "10"]));
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr_line(&output);
+    assert!(line.contains("bad.toml") && line.contains("line 3"), "{line}");
+    assert!(!db.exists(), "nothing is written");
+}
+
+#[test]
+fn a_missing_layout_file_is_named_and_nothing_is_written() {
+    let home = TempDir::new().unwrap();
+    let config = home.path().join("c.toml");
+    std::fs::write(&config, "[layout]\nfile = \"/nonexistent/site.toml\"\n").unwrap();
+    let db = home.path().join("p.db");
+    let output = run(packline(home.path()).arg("--config").arg(&config).arg("--db").arg(&db));
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr_line(&output);
+    assert!(line.contains("/nonexistent/site.toml") && line.contains("layout"), "{line}");
+    assert!(!db.exists(), "nothing is written");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let home = TempDir::new().unwrap();
+    let output = run(packline(home.path()).args(["demo", "--orders", "many"]));
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(packline(home.path()).arg("--frobnicate"));
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn demo_prints_a_summary_and_tops_up() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("p.db");
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["demo", "--orders", "400", "--seed", "7"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let first = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(first.contains("400"), "{first}");
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["demo", "--orders", "100", "--seed", "7"]));
+    assert!(output.status.success());
+    let store = packline::store::Store::open(&db).unwrap();
+    assert_eq!(store.totals().unwrap().orders, 500);
+}
+
+/// A console process on a pseudo-terminal of 100x30.
+struct Console {
+    child: Child,
+    master: Option<std::fs::File>,
+    screen: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Console {
+    fn start(home: &Path, db: &Path) -> Self {
+        use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let size = rustix::termios::Winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+        rustix::termios::tcsetwinsize(&master, size).unwrap();
+        let slave = std::fs::OpenOptions::new().read(true).write(true).open(name.to_str().unwrap()).unwrap();
+        let child = packline(home)
+            .arg("--db")
+            .arg(db)
+            .env("TERM", "xterm-256color")
+            .stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave)
+            .spawn()
+            .unwrap();
+        let master = std::fs::File::from(master);
+        let screen = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = master.try_clone().unwrap();
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self { child, master: Some(master), screen }
+    }
+
+    /// Waits until the output contains `text` (or fails after 20 s).
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if String::from_utf8_lossy(&self.screen.lock().unwrap()).contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{text:?} never appeared: {:?}", String::from_utf8_lossy(&self.screen.lock().unwrap()));
+    }
+
+    /// Waits for the process to end; returns how long it took and its exit status.
+    fn wait_exit(&mut self, limit: Duration) -> (Duration, std::process::ExitStatus) {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (started.elapsed(), status);
+            }
+            if started.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!("still running after {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn seeded_store(home: &Path) -> std::path::PathBuf {
+    let db = home.join("p.db");
+    let output = run(packline(home).arg("--db").arg(&db).args(["demo", "--orders", "300"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    db
+}
+
+#[test]
+fn sigterm_ends_the_console_cleanly_within_a_second() {
+    let home = TempDir::new().unwrap();
+    let db = seeded_store(home.path());
+    let mut console = Console::start(home.path(), &db);
+    console.wait_for("Open");
+    let pid = console.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let (took, status) = console.wait_exit(Duration::from_secs(5));
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    assert!(status.success(), "{status:?}");
+    // The terminal was given back: the alternate screen was left.
+    console.wait_for("\u{1b}[?1049l");
+    drop(console.master.take());
+}
+
+#[test]
+fn a_hung_up_terminal_ends_the_console() {
+    let home = TempDir::new().unwrap();
+    let db = seeded_store(home.path());
+    let mut console = Console::start(home.path(), &db);
+    console.wait_for("Open");
+    // Closing the master side is what a dropped SSH session does to the pty.
+    drop(console.master.take());
+    let (took, _status) = console.wait_exit(Duration::from_secs(5));
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+#[test]
+fn q_quits_the_console() {
+    use std::io::Write;
+    let home = TempDir::new().unwrap();
+    let db = seeded_store(home.path());
+    let mut console = Console::start(home.path(), &db);
+    console.wait_for("Open");
+    console.master.as_mut().unwrap().write_all(b"q").unwrap();
+    let (_took, status) = console.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+}
