@@ -113,7 +113,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
         .build()
         .map_err(Error::io("cannot start the async runtime"))?;
     let exit = runtime.block_on(async {
-        let mut terminal = tui::init();
+        let mut terminal = tui::init().map_err(Error::io("cannot set up the terminal (is this a terminal?)"))?;
         let size = terminal.size().map_err(Error::io("cannot read the terminal size"));
         let result = match size {
             Ok(size) => {
@@ -124,7 +124,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
             }
             Err(e) => Err(e),
         };
-        tui::restore();
+        tui::finish(terminal);
         result
     })?;
     tracing::info!(?exit, "console closed");

@@ -1,5 +1,6 @@
 //! The `packline` binary: error reporting, logging and dispatch; nothing else.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -34,16 +35,17 @@ fn main() -> ExitCode {
 
 /// One line on stderr, exit code 1; the full chain with RUST_BACKTRACE set.
 fn fail(e: &dyn std::error::Error) -> ExitCode {
-    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
-        eprintln!("packline: {:?}", color_eyre::eyre::eyre!(e.to_string()));
+    let mut stderr = std::io::stderr();
+    let _ = if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+        writeln!(stderr, "packline: {:?}", color_eyre::eyre::eyre!(e.to_string()))
     } else {
-        eprintln!("packline: {e}");
-    }
+        writeln!(stderr, "packline: {e}")
+    };
     ExitCode::FAILURE
 }
 
-/// A panic restores the terminal (ratatui's hook runs first), then the full
-/// report goes to the log file and one line to stderr.
+/// A panic restores the terminal, then the full report goes to the log file
+/// and one line to stderr (if stderr is still there: nothing here may panic).
 fn install_panic_hook(log_path: String) {
     let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().display_env_section(false).into_hooks();
     let _ = eyre_hook.install();
@@ -51,6 +53,6 @@ fn install_panic_hook(log_path: String) {
         packline::tui::restore();
         let report = panic_hook.panic_report(info);
         tracing::error!("panic: {report}");
-        eprintln!("packline crashed: {info}. The report is in {log_path}.");
+        let _ = writeln!(std::io::stderr(), "packline crashed: {info}. The report is in {log_path}.");
     }));
 }

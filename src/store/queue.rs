@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::DateTime;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Result, Store, orders::search_tokens, status_from_sql};
 use crate::domain::queue::{PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts};
@@ -126,10 +126,15 @@ impl Store {
                 if words.is_empty() {
                     return Ok(Vec::new());
                 }
-                let bounds: Vec<String> =
-                    words.iter().flat_map(|w| [w.clone(), format!("{w}\u{10ffff}")]).collect();
+                let bounds: Vec<String> = words.iter().flat_map(|w| [w.clone(), format!("{w}\u{10ffff}")]).collect();
                 let by_word = (0..words.len())
-                    .map(|i| format!("SELECT order_id FROM order_search WHERE token >= ?{} AND token < ?{}", 2 * i + 1, 2 * i + 2))
+                    .map(|i| {
+                        format!(
+                            "SELECT order_id FROM order_search WHERE token >= ?{} AND token < ?{}",
+                            2 * i + 1,
+                            2 * i + 2
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(" INTERSECT ");
                 let (sku_param, limit_param) = (bounds.len() + 1, bounds.len() + 2);

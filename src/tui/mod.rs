@@ -13,16 +13,33 @@ use crate::app::event::Event;
 /// How often the clock ticks (countdowns, other terminals' changes).
 pub const TICK: Duration = Duration::from_secs(1);
 
-/// Puts the terminal in raw mode on the alternate screen. ratatui installs a
-/// panic hook that restores it before the panic report is written.
-#[must_use]
-pub fn init() -> ratatui::DefaultTerminal {
-    ratatui::init()
+/// Puts the terminal in raw mode on the alternate screen. The panic hook
+/// (installed by `main`) calls [`restore`] before the report is written.
+pub fn init() -> std::io::Result<ratatui::DefaultTerminal> {
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
 }
 
-/// Leaves raw mode and the alternate screen.
+/// Leaves raw mode and the alternate screen. Never panics: when the terminal
+/// is already gone (hang-up) there is nothing to restore and nowhere to say so
+/// but the log. (`ratatui::restore` would `eprintln!`, which panics on a dead
+/// tty and turns a clean exit into an abort.)
 pub fn restore() {
-    ratatui::restore();
+    if let Err(e) = ratatui::try_restore() {
+        tracing::debug!(error = %e, "terminal not restored (it is probably gone)");
+    }
+}
+
+/// Gives the terminal back: cursor shown, raw mode and alternate screen left.
+/// If the terminal is gone, ratatui's `Drop` would `eprintln!` its failure to
+/// show the cursor (a panic on a dead tty), so the handle is then forgotten:
+/// the process is about to exit and there is nothing left to restore.
+pub fn finish(mut terminal: ratatui::DefaultTerminal) {
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
+    restore();
 }
 
 /// Starts every event source; each stops by itself once the receiver is gone.
