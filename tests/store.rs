@@ -1137,50 +1137,9 @@ fn queue_rows_carry_their_holds_lines_and_units() {
     assert_eq!(detail.events.iter().map(|e| e.details.as_str()).collect::<Vec<_>>(), ["new -> held", "#1001"]);
 }
 
-/// The queue's SQL shape (written here independently of the store's text).
-fn queue_sql(filter: QueueFilter, sort: QueueSort, from: PageFrom) -> String {
-    let columns = "SELECT o.id, (SELECT code FROM channels WHERE id = o.channel_id), o.channel_ref, o.customer_name,
-            o.country, (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id),
-            (SELECT coalesce(sum(qty), 0) FROM order_lines l WHERE l.order_id = o.id AND l.requires_shipping = 1),
-            o.ship_by, o.priority, o.service, o.status,
-            (SELECT group_concat(reason, ',') FROM order_holds h WHERE h.order_id = o.id AND h.released_at IS NULL)
-        FROM orders o";
-    let filter = match filter {
-        QueueFilter::Open => {
-            "o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')".to_owned()
-        }
-        QueueFilter::Status(_) => "o.status = ?4".to_owned(),
-    };
-    let (key, values, asc, desc) = match sort {
-        QueueSort::ShipBy => ("(o.ship_by, o.id)", "(?1, ?2)", "o.ship_by, o.id", "o.ship_by DESC, o.id DESC"),
-        QueueSort::Priority => (
-            "(o.priority, o.ship_by, o.id)",
-            "(?3, ?1, ?2)",
-            "o.priority, o.ship_by, o.id",
-            "o.priority DESC, o.ship_by DESC, o.id DESC",
-        ),
-    };
-    let (bound, order) = match from {
-        PageFrom::Start => (String::new(), asc),
-        PageFrom::End => (String::new(), desc),
-        PageFrom::AtOrAfter(_) => (format!(" AND {key} >= {values}"), asc),
-        PageFrom::After(_) => (format!(" AND {key} > {values}"), asc),
-        PageFrom::Before(_) => (format!(" AND {key} < {values}"), desc),
-    };
-    format!("{columns} WHERE {filter}{bound} ORDER BY {order} LIMIT 50")
-}
-
-fn query_plan(conn: &Connection, sql: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-    // Unbound, like a statement being prepared: the plan does not see values.
-    let nulls = rusqlite::params_from_iter(std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count()));
-    stmt.query_map(nulls, |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect()
-}
-
 #[test]
-fn queue_pages_are_read_through_their_indexes_without_sorting() {
+fn queue_pages_are_index_seeks_on_the_whole_key() {
     let env = queue_env();
-    let conn = env.raw();
     let key = QueueKey { priority: 3, ship_by: T0, id: 1 };
     let cases = [
         (QueueFilter::Open, QueueSort::ShipBy, "orders_open_ship"),
@@ -1193,14 +1152,50 @@ fn queue_pages_are_read_through_their_indexes_without_sorting() {
         for from in
             [PageFrom::Start, PageFrom::End, PageFrom::AtOrAfter(key), PageFrom::After(key), PageFrom::Before(key)]
         {
-            let sql = queue_sql(filter, sort, from);
-            let plan = query_plan(&conn, &sql);
-            let main = plan.iter().find(|step| step.contains(" o ")).unwrap_or_else(|| panic!("{plan:?}"));
-            assert!(main.split_whitespace().any(|word| word == index), "{filter:?} {sort:?} {from:?}: {plan:#?}");
-            assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{filter:?} {sort:?} {from:?}: {plan:#?}");
-            assert!(!plan.iter().any(|step| step.starts_with("SCAN l") || step.starts_with("SCAN h")), "{plan:#?}");
+            let query = QueueQuery { filter, sort, from, limit: 50 };
+            let plans = env.store.explain_queue_page(&query).unwrap();
+            for plan in &plans {
+                let main = plan.iter().find(|step| step.contains(" o ")).unwrap_or_else(|| panic!("{plan:?}"));
+                let ctx = format!("{filter:?} {sort:?} {from:?}: {plan:#?}");
+                assert!(main.split_whitespace().any(|word| word == index), "{ctx}");
+                assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{ctx}");
+                assert!(!plan.iter().any(|step| step.starts_with("SCAN l") || step.starts_with("SCAN h")), "{ctx}");
+            }
+            // With a key, the first branch seeks on every key column, the id included,
+            // so a page deep inside a run of equal ship-by times is still a seek.
+            if let PageFrom::AtOrAfter(_) | PageFrom::After(_) | PageFrom::Before(_) = from {
+                let first = plans[0].iter().find(|step| step.contains(" o ")).unwrap();
+                assert!(first.starts_with("SEARCH") && first.contains("ship_by=? AND id"), "{first}");
+            }
         }
     }
+}
+
+#[test]
+fn pages_deep_inside_equal_ship_by_times_stay_correct() {
+    // 300 orders sharing one ship-by time: the id alone orders them.
+    let mut env = Env::new();
+    let seeds: Vec<SeedOrder> = (0..300)
+        .map(|i| {
+            let mut order = new_order(&format!("T{i}"), "Tie Breaker");
+            order.ship_by = at(T0);
+            SeedOrder { order, status: OrderStatus::Ready, holds: vec![], status_at: at(T0) }
+        })
+        .collect();
+    env.store.seed_orders(&actor(), &seeds).unwrap();
+    let first = QueueQuery { filter: QueueFilter::Open, sort: QueueSort::ShipBy, from: PageFrom::Start, limit: 7 };
+    let mut page = env.store.queue_page(&first).unwrap();
+    let mut seen: Vec<i64> = page.iter().map(|r| r.id).collect();
+    while let Some(last) = page.last() {
+        let next = QueueQuery { from: PageFrom::After(last.key()), ..first };
+        page = env.store.queue_page(&next).unwrap();
+        seen.extend(page.iter().map(|r| r.id));
+    }
+    let mut sorted = seen.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "ascending ids, no repeats");
+    assert_eq!(seen.len(), 300);
 }
 
 // ---------------------------------------------------------------------------
@@ -1324,4 +1319,39 @@ fn unknown_text_finds_nothing() {
     for query in ["xyzzy", "zz top", "ORD", "-", "  ", "\u{1b}[2J"] {
         assert_eq!(found(&env, query), Vec::<String>::new(), "{query:?}");
     }
+}
+
+#[test]
+fn search_lists_open_orders_first_then_the_newest_history() {
+    let mut env = Env::new();
+    let seed = |id: &str, status: OrderStatus, ship_by: i64| {
+        let mut order = new_order(id, "Ana Lima");
+        order.ship_by = at(ship_by);
+        SeedOrder { order, status, holds: vec![], status_at: at(ship_by) }
+    };
+    let seeds = [
+        seed("old-delivered", OrderStatus::Delivered, T0 - 9 * DAY),
+        seed("late-ready", OrderStatus::Ready, T0 - DAY),
+        seed("new-delivered", OrderStatus::Delivered, T0 - 2 * DAY),
+        seed("due-new", OrderStatus::New, T0 + DAY),
+    ];
+    env.store.seed_orders(&actor(), &seeds).unwrap();
+    let conn = env.raw();
+    let order: Vec<String> = env
+        .store
+        .search_orders(&text("lima"), 10)
+        .unwrap()
+        .iter()
+        .map(|r| conn.query_row("SELECT external_id FROM orders WHERE id = ?1", [r.id], |x| x.get(0)).unwrap())
+        .collect();
+    assert_eq!(order, ["late-ready", "due-new", "new-delivered", "old-delivered"]);
+}
+
+#[test]
+fn holding_needs_a_reason() {
+    let mut env = Env::new();
+    env.store.import_orders(&actor(), &[new_order("H1", "Ana Lima")]).unwrap();
+    let err = env.store.transition_order(&actor(), OrderNumber(1), OrderStatus::Held, "").unwrap_err();
+    assert!(err.to_string().contains("hold reason"), "{err}");
+    assert_eq!(env.store.order_status(OrderNumber(1)).unwrap(), OrderStatus::New);
 }

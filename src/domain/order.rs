@@ -114,7 +114,7 @@ pub struct NewOrder {
     pub total_minor: i64,
     pub currency: String,
     pub note: String,
-    /// Higher goes first.
+    /// 1 is the most urgent, 9 the least; 5 is the default.
     pub priority: i64,
     pub lines: Vec<NewOrderLine>,
 }

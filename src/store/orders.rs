@@ -98,7 +98,11 @@ impl Store {
     }
 
     /// Moves an order to `to` if the status machine allows it, with an audit event.
+    /// Holding needs a reason, so `held` is not reachable this way.
     pub fn transition_order(&mut self, actor: &Actor, number: OrderNumber, to: OrderStatus, note: &str) -> Result<()> {
+        if to == OrderStatus::Held {
+            return Err(StoreError::Invalid(format!("order {number} can only be held with a hold reason")));
+        }
         self.write(|tx| {
             let from = current_status(tx, number)?;
             from.transition(to).map_err(|source| StoreError::Transition { number, source })?;

@@ -8,7 +8,7 @@ use chrono::DateTime;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Result, Store, orders::search_tokens, status_from_sql};
-use crate::domain::queue::{PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts};
+use crate::domain::queue::{PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts};
 
 /// The columns of a queue row; lines, units and holds come from small
 /// per-row lookups on their own primary keys.
@@ -20,8 +20,87 @@ const ROW_SELECT: &str = "SELECT o.id, (SELECT code FROM channels WHERE id = o.c
         (SELECT group_concat(reason, ',') FROM order_holds h WHERE h.order_id = o.id AND h.released_at IS NULL)
     FROM orders o";
 
+/// Search results: open orders first by ship-by, then history newest first.
+const SEARCH_ORDER: &str = "NOT (o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')),
+    CASE WHEN o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')
+         THEN o.ship_by ELSE -o.ship_by END, o.id";
+
 /// Must match the WHERE clause of the partial indexes `orders_open_*` word for word.
 const OPEN_CLAUSE: &str = "o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')";
+
+/// The statements that read one page, in key order, with their values.
+struct PagePlan {
+    statements: Vec<String>,
+    backwards: bool,
+    status: Option<&'static str>,
+    key: Option<QueueKey>,
+}
+
+impl PagePlan {
+    fn new(query: &QueueQuery) -> Self {
+        let filter = match query.filter {
+            QueueFilter::Open => OPEN_CLAUSE,
+            QueueFilter::Status(_) => "o.status = :status",
+        };
+        let backwards = matches!(query.from, PageFrom::End | PageFrom::Before(_));
+        let order = match (query.sort, backwards) {
+            (QueueSort::ShipBy, false) => "o.ship_by, o.id",
+            (QueueSort::ShipBy, true) => "o.ship_by DESC, o.id DESC",
+            (QueueSort::Priority, false) => "o.priority, o.ship_by, o.id",
+            (QueueSort::Priority, true) => "o.priority DESC, o.ship_by DESC, o.id DESC",
+        };
+        let (key, branches) = match query.from {
+            PageFrom::Start | PageFrom::End => (None, vec![String::new()]),
+            PageFrom::AtOrAfter(k) => (Some(k), key_branches(query.sort, ">=", ">")),
+            PageFrom::After(k) => (Some(k), key_branches(query.sort, ">", ">")),
+            PageFrom::Before(k) => (Some(k), key_branches(query.sort, "<", "<")),
+        };
+        let statements = branches
+            .iter()
+            .map(|branch| format!("{ROW_SELECT} WHERE {filter}{branch} ORDER BY {order} LIMIT :limit"))
+            .collect();
+        let status = match query.filter {
+            QueueFilter::Status(s) => Some(s.as_str()),
+            QueueFilter::Open => None,
+        };
+        Self { statements, backwards, status, key }
+    }
+
+    /// The values for `sql`: only the names it uses.
+    fn params<'a>(&'a self, sql: &str, limit: &'a i64) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+        let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":limit", limit)];
+        if let Some(status) = &self.status {
+            named.push((":status", status));
+        }
+        if let Some(key) = &self.key {
+            for (name, value) in [(":priority", &key.priority), (":ship_by", &key.ship_by), (":id", &key.id)] {
+                if sql.contains(name) {
+                    named.push((name, value));
+                }
+            }
+        }
+        named
+    }
+}
+
+/// A keyset bound `(key) OP (:key)` split into branches that each seek on an
+/// index prefix: SQLite seeks a row-value comparison only on its first column
+/// when the last one is the rowid, so a page deep inside a run of equal
+/// ship-by times would otherwise scan the whole run. `last` compares the id
+/// (`>=` includes the key row), `step` the other columns.
+fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
+    match sort {
+        QueueSort::ShipBy => vec![
+            format!(" AND o.ship_by = :ship_by AND o.id {last} :id"),
+            format!(" AND o.ship_by {step} :ship_by"),
+        ],
+        QueueSort::Priority => vec![
+            format!(" AND o.priority = :priority AND o.ship_by = :ship_by AND o.id {last} :id"),
+            format!(" AND o.priority = :priority AND o.ship_by {step} :ship_by"),
+            format!(" AND o.priority {step} :priority"),
+        ],
+    }
+}
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
     let holds: Option<String> = r.get(11)?;
@@ -48,58 +127,40 @@ pub(super) fn row_by_id(conn: &Connection, id: i64) -> Result<Option<QueueRow>> 
 impl Store {
     /// One page of the queue. Keyset paging: the cost does not grow with depth.
     pub fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>> {
-        let filter = match query.filter {
-            QueueFilter::Open => OPEN_CLAUSE,
-            QueueFilter::Status(_) => "o.status = :status",
-        };
-        let (key_cols, order_asc, order_desc) = match query.sort {
-            QueueSort::ShipBy => ("(o.ship_by, o.id)", "o.ship_by, o.id", "o.ship_by DESC, o.id DESC"),
-            QueueSort::Priority => (
-                "(o.priority, o.ship_by, o.id)",
-                "o.priority, o.ship_by, o.id",
-                "o.priority DESC, o.ship_by DESC, o.id DESC",
-            ),
-        };
-        let key_vals = match query.sort {
-            QueueSort::ShipBy => "(:ship_by, :id)",
-            QueueSort::Priority => "(:priority, :ship_by, :id)",
-        };
-        let (bound, backwards) = match query.from {
-            PageFrom::Start => (String::new(), false),
-            PageFrom::End => (String::new(), true),
-            PageFrom::AtOrAfter(_) => (format!(" AND {key_cols} >= {key_vals}"), false),
-            PageFrom::After(_) => (format!(" AND {key_cols} > {key_vals}"), false),
-            PageFrom::Before(_) => (format!(" AND {key_cols} < {key_vals}"), true),
-        };
-        let order = if backwards { order_desc } else { order_asc };
-        let sql = format!("{ROW_SELECT} WHERE {filter}{bound} ORDER BY {order} LIMIT :limit");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        // Bind only the parameters this statement names.
-        let key = match query.from {
-            PageFrom::AtOrAfter(k) | PageFrom::After(k) | PageFrom::Before(k) => Some(k),
-            PageFrom::Start | PageFrom::End => None,
-        };
-        let status = match query.filter {
-            QueueFilter::Status(s) => Some(s.as_str()),
-            QueueFilter::Open => None,
-        };
-        let limit = query.limit as i64;
-        let mut named: Vec<(&str, &dyn rusqlite::ToSql)> = vec![(":limit", &limit)];
-        if let Some(status) = &status {
-            named.push((":status", status));
-        }
-        if let Some(key) = &key {
-            named.push((":ship_by", &key.ship_by));
-            named.push((":id", &key.id));
-            if query.sort == QueueSort::Priority {
-                named.push((":priority", &key.priority));
+        let plan = PagePlan::new(query);
+        let mut rows: Vec<QueueRow> = Vec::with_capacity(query.limit);
+        // The branches are disjoint and in key order, so their pages concatenate.
+        for sql in &plan.statements {
+            let wanted = (query.limit - rows.len()) as i64;
+            if wanted == 0 {
+                break;
+            }
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let named = plan.params(sql, &wanted);
+            for row in stmt.query_map(named.as_slice(), read_row)? {
+                rows.push(row?);
             }
         }
-        let mut rows: Vec<QueueRow> = stmt.query_map(named.as_slice(), read_row)?.collect::<rusqlite::Result<_>>()?;
-        if backwards {
+        if plan.backwards {
             rows.reverse();
         }
         Ok(rows)
+    }
+
+    /// SQLite's query plan for each statement [`Store::queue_page`] would run
+    /// (a diagnostic: the tests check every page is an index seek).
+    pub fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<Vec<String>>> {
+        let plan = PagePlan::new(query);
+        let limit = query.limit as i64;
+        plan.statements
+            .iter()
+            .map(|sql| {
+                let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let named = plan.params(sql, &limit);
+                let steps = stmt.query_map(named.as_slice(), |r| r.get::<_, String>(3))?;
+                Ok(steps.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .collect()
     }
 
     /// Orders per status, from the counts the triggers keep.
@@ -111,7 +172,8 @@ impl Store {
         Ok(StatusCounts(counts))
     }
 
-    /// Orders matching a search, earliest ship-by first, at most `limit`.
+    /// Orders matching a search, at most `limit`: open orders first (earliest
+    /// ship-by first), then history (newest first).
     /// Text matches a channel reference word, a SKU code exactly, or the start
     /// of any word of the customer's name (case-insensitive).
     pub fn search_orders(&self, query: &SearchQuery, limit: usize) -> Result<Vec<QueueRow>> {
@@ -141,7 +203,7 @@ impl Store {
                 let sql = format!(
                     "{ROW_SELECT} WHERE o.id IN ({by_word}
                          UNION SELECT order_id FROM order_lines WHERE sku_code = ?{sku_param})
-                     ORDER BY o.ship_by, o.id LIMIT ?{limit_param}"
+                     ORDER BY {SEARCH_ORDER} LIMIT ?{limit_param}"
                 );
                 let sku = text.trim().to_uppercase();
                 let mut values: Vec<&dyn rusqlite::ToSql> = bounds.iter().map(|b| b as &dyn rusqlite::ToSql).collect();

@@ -180,7 +180,7 @@ impl Columns {
             vec![
                 Constraint::Length(10),
                 Constraint::Length(12),
-                Constraint::Fill(3),
+                Constraint::Fill(4),
                 Constraint::Length(4),
                 Constraint::Length(6),
                 Constraint::Length(11),
@@ -188,7 +188,7 @@ impl Columns {
                 Constraint::Length(8),
                 Constraint::Length(1),
                 Constraint::Length(10),
-                Constraint::Fill(2),
+                Constraint::Fill(3),
             ]
         } else {
             vec![
