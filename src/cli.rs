@@ -60,6 +60,9 @@ pub struct BenchArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Measure only this figure (e.g. ingest_ratio).
+    #[arg(long, value_name = "NAME")]
+    pub only: Option<String>,
 }
 
 /// The demo store's seed when opened with `--demo`.
@@ -72,7 +75,7 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
     match &cli.command {
         None => console(cli, loaded),
         Some(Command::Demo(args)) => demo(cli, loaded, args),
-        Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json),
+        Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
             crate::bench::run_probe(db, *kind)

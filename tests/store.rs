@@ -1142,8 +1142,8 @@ fn queue_pages_are_index_seeks_on_the_whole_key() {
     let env = queue_env();
     let key = QueueKey { priority: 3, ship_by: T0, id: 1 };
     let cases = [
-        (QueueFilter::Open, QueueSort::ShipBy, "orders_open_ship"),
-        (QueueFilter::Open, QueueSort::Priority, "orders_open_priority"),
+        (QueueFilter::Open, QueueSort::ShipBy, "orders_status_ship"),
+        (QueueFilter::Open, QueueSort::Priority, "orders_status_priority"),
         (QueueFilter::Status(OrderStatus::New), QueueSort::ShipBy, "orders_status_ship"),
         (QueueFilter::Status(OrderStatus::Shipped), QueueSort::ShipBy, "orders_status_ship"),
         (QueueFilter::Status(OrderStatus::Held), QueueSort::Priority, "orders_status_priority"),

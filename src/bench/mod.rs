@@ -47,10 +47,13 @@ impl Plan {
 }
 
 /// Runs every figure and prints the report (a table, or JSON with `json`).
-pub fn run(quick: bool, json: bool) -> Result<()> {
+pub fn run(quick: bool, json: bool, only: Option<&str>) -> Result<()> {
     let plan = Plan::new(quick);
+    if let Some(name) = only.filter(|n| !figures::NAMES.contains(n)) {
+        return Err(Error::Other(format!("no figure named {name:?}; the figures are {}", figures::NAMES.join(", "))));
+    }
     let dir = tempfile_dir()?;
-    let report = figures::measure_all(&plan, dir.path())?;
+    let report = figures::measure_all(&plan, dir.path(), only)?;
     if json {
         println!("{}", serde_json::to_string(&report).map_err(|e| Error::Other(e.to_string()))?);
     } else {

@@ -2,14 +2,37 @@
 //! that nothing from a sales channel can move the cursor, recolour the
 //! terminal or reorder what a packer reads.
 
+use std::borrow::Cow;
+
 /// Removes control characters, terminal escape sequences and bidi controls.
 ///
 /// Tabs and line breaks become single spaces; an escape sequence (ESC, CSI or
 /// OSC, with its parameters) is dropped whole; bidi embedding, override and
 /// isolate characters are dropped. Runs of spaces collapse and the result is
-/// trimmed.
+/// trimmed. Text that is already clean is returned as it is, unallocated.
 #[must_use]
-pub fn sanitize(input: &str) -> String {
+pub fn sanitize(input: &str) -> Cow<'_, str> {
+    if is_clean(input) {
+        Cow::Borrowed(input)
+    } else {
+        Cow::Owned(clean(input))
+    }
+}
+
+/// Nothing to remove: printable characters, single inner spaces, no edges.
+fn is_clean(input: &str) -> bool {
+    let mut previous_space = true;
+    for c in input.chars() {
+        let space = c == ' ';
+        if (space && previous_space) || (!space && (c.is_control() || c.is_whitespace() || is_bidi_control(c) || is_invisible(c))) {
+            return false;
+        }
+        previous_space = space;
+    }
+    !previous_space || input.is_empty()
+}
+
+fn clean(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
@@ -91,7 +114,12 @@ mod tests {
     use super::sanitize;
 
     #[test]
-    fn plain_text_is_untouched() {
+    fn plain_text_is_untouched_and_not_copied() {
+        assert!(matches!(sanitize("Ana Lima"), std::borrow::Cow::Borrowed("Ana Lima")));
+        assert!(matches!(sanitize(""), std::borrow::Cow::Borrowed("")));
+        assert_eq!(sanitize(" Ana"), "Ana");
+        assert_eq!(sanitize("Ana "), "Ana");
+        assert_eq!(sanitize("Ana  Lima"), "Ana Lima");
         assert_eq!(sanitize("Ana Lima"), "Ana Lima");
         assert_eq!(sanitize("Zoë Ørsted-Müller, 東京"), "Zoë Ørsted-Müller, 東京");
     }

@@ -1,6 +1,7 @@
-//! The ingest benchmark's comparator: the same order rows written into bare
-//! tables (no constraints, no indexes, no triggers, no audit) with the same
-//! pragmas and batch size. Never used for real data.
+//! The ingest benchmark's comparator: the same rows an import writes (order,
+//! lines, search words, audit event) written into bare tables (no
+//! constraints, no indexes, no triggers, no look-ups, no sanitising) with the
+//! same pragmas and batch size. Never used for real data.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, params};
 
 use super::Result;
+use super::orders::search_tokens;
 use crate::domain::NewOrder;
 
 /// Inserts `orders` into a new file at `path`, `batch` orders per transaction;
@@ -16,11 +18,13 @@ pub fn raw_insert(path: &Path, orders: &[NewOrder], batch: usize) -> Result<Dura
     let mut conn = Connection::open(path)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
     conn.execute_batch(
-        "PRAGMA synchronous = FULL;
+        "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;
          CREATE TABLE orders (id INTEGER PRIMARY KEY, channel, external_id, channel_ref, status, priority,
              created_at, updated_at, ship_by, customer_name, address1, address2, city, region, postcode, country,
              phone, email, service, financial_status, total_minor, currency, note);
-         CREATE TABLE order_lines (order_id, line_no, sku_code, title, qty, unit_price_minor, requires_shipping);",
+         CREATE TABLE order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping);
+         CREATE TABLE order_search (token, order_id);
+         CREATE TABLE events (id INTEGER PRIMARY KEY, at_ms, station, operator, kind, subject, details);",
     )?;
     let started = Instant::now();
     for chunk in orders.chunks(batch.max(1)) {
@@ -33,8 +37,12 @@ pub fn raw_insert(path: &Path, orders: &[NewOrder], batch: usize) -> Result<Dura
                  VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             )?;
             let mut line_stmt = tx.prepare_cached(
-                "INSERT INTO order_lines (order_id, line_no, sku_code, title, qty, unit_price_minor, requires_shipping)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut token_stmt = tx.prepare_cached("INSERT INTO order_search (token, order_id) VALUES (?1, ?2)")?;
+            let mut event_stmt = tx.prepare_cached(
+                "INSERT INTO events (at_ms, station, operator, kind, subject, details) VALUES (?1, 'bench', 'system', 'order_imported', ?2, ?3)",
             )?;
             for o in chunk {
                 let a = &o.address;
@@ -73,6 +81,11 @@ pub fn raw_insert(path: &Path, orders: &[NewOrder], batch: usize) -> Result<Dura
                         line.requires_shipping
                     ])?;
                 }
+                for token in search_tokens(&a.name).chain(search_tokens(&o.channel_ref)) {
+                    token_stmt.execute(params![token, id])?;
+                }
+                let details = format!("{} {} from {}", o.channel_ref, o.external_id, o.channel);
+                event_stmt.execute(params![o.created_at.timestamp_millis(), format!("order:{id}"), details])?;
             }
         }
         tx.commit()?;

@@ -83,6 +83,8 @@ impl Store {
         schema::check_identity(&conn, &shown)?;
         schema::set_pragmas(&conn, &shown)?;
         schema::migrate(&conn)?;
+        // Queue pages, imports and lookups together use a few dozen statements.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Self { conn, path: path.to_owned() })
     }
 

@@ -35,32 +35,30 @@ impl Store {
     /// the stored copy changes nothing.
     pub fn import_orders(&mut self, actor: &Actor, orders: &[NewOrder]) -> Result<ImportSummary> {
         self.write(|tx| {
-            let mut channels = ChannelCache::default();
+            let mut inserter = Inserter::new(tx)?;
             let mut summary = ImportSummary::default();
             let at = now_ms();
             for order in orders {
-                let channel_id = channels.id(tx, &order.channel)?;
-                // Stored sanitised (insert_order), so looked up sanitised.
-                let external_id = sanitize(&order.external_id);
-                let existing: Option<(i64, i64, String)> = tx
-                    .prepare_cached("SELECT id, updated_at, status FROM orders WHERE channel_id = ?1 AND external_id = ?2")?
-                    .query_row(params![channel_id, external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()?;
-                match existing {
-                    None => {
-                        let id = insert_order(tx, channel_id, order, OrderStatus::New)?;
-                        let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
-                        events::append(tx, at, actor, "order_imported", &events::order_subject(id), &sanitize(&details))?;
-                        summary.inserted += 1;
-                    }
-                    Some((id, stored_updated, _)) if order.updated_at.timestamp() > stored_updated => {
-                        update_order_header(tx, id, order)?;
-                        events::append(tx, at, actor, "order_updated", &events::order_subject(id), "newer copy from the channel")?;
-                        summary.updated += 1;
-                    }
-                    Some(_) => summary.unchanged += 1,
+                if let Some(id) = inserter.insert(order, OrderStatus::New)? {
+                    let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
+                    inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
+                    summary.inserted += 1;
+                    continue;
+                }
+                // Already stored: only a newer copy changes it.
+                let channel_id = inserter.channel_id(&order.channel)?;
+                let (id, stored_updated): (i64, i64) = tx
+                    .prepare_cached("SELECT id, updated_at FROM orders WHERE channel_id = ?1 AND external_id = ?2")?
+                    .query_row(params![channel_id, sanitize(&order.external_id)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                if order.updated_at.timestamp() > stored_updated {
+                    update_order_header(tx, id, order)?;
+                    inserter.event(at, actor, "order_updated", id, "newer copy from the channel")?;
+                    summary.updated += 1;
+                } else {
+                    summary.unchanged += 1;
                 }
             }
+            inserter.finish()?;
             Ok(summary)
         })
     }
@@ -69,7 +67,7 @@ impl Store {
     /// warehouse and benchmarks), one transaction for the whole slice.
     pub fn seed_orders(&mut self, actor: &Actor, orders: &[SeedOrder]) -> Result<()> {
         self.write(|tx| {
-            let mut channels = ChannelCache::default();
+            let mut inserter = Inserter::new(tx)?;
             for seed in orders {
                 if (seed.status == OrderStatus::Held) == seed.holds.is_empty() {
                     return Err(StoreError::Invalid(format!(
@@ -77,11 +75,15 @@ impl Store {
                         seed.order.channel, seed.order.external_id
                     )));
                 }
-                let channel_id = channels.id(tx, &seed.order.channel)?;
-                let id = insert_order(tx, channel_id, &seed.order, seed.status)?;
-                let subject = events::order_subject(id);
+                let id = inserter.insert(&seed.order, seed.status)?.ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "order {} {} is already in the store",
+                        sanitize(&seed.order.channel),
+                        sanitize(&seed.order.external_id)
+                    ))
+                })?;
                 let created = seed.order.created_at.timestamp_millis();
-                events::append(tx, created, actor, "order_imported", &subject, &sanitize(&seed.order.channel_ref))?;
+                inserter.event(created, actor, "order_imported", id, &sanitize(&seed.order.channel_ref))?;
                 let mut hold_stmt = tx.prepare_cached(
                     "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, '', ?3)",
                 )?;
@@ -90,9 +92,10 @@ impl Store {
                 }
                 if seed.status != OrderStatus::New {
                     let details = format!("new -> {}", seed.status);
-                    events::append(tx, seed.status_at.timestamp_millis(), actor, "status_changed", &subject, &details)?;
+                    inserter.event(seed.status_at.timestamp_millis(), actor, "status_changed", id, &details)?;
                 }
             }
+            inserter.finish()?;
             Ok(())
         })
     }
@@ -178,21 +181,143 @@ impl Store {
     }
 }
 
-/// Channel ids by code, looked up once per transaction.
-#[derive(Default)]
-struct ChannelCache(HashMap<String, i64>);
+/// Inserts orders within one transaction: its statements are prepared once
+/// per transaction and channel and SKU ids looked up once, not per order or
+/// line (an import's cost is mostly per statement). Call
+/// [`Inserter::finish`] before committing: it adds the inserted orders to the
+/// per-status counts.
+struct Inserter<'tx> {
+    tx: &'tx Transaction<'tx>,
+    order: rusqlite::CachedStatement<'tx>,
+    line: rusqlite::CachedStatement<'tx>,
+    token: rusqlite::CachedStatement<'tx>,
+    event: rusqlite::CachedStatement<'tx>,
+    channels: HashMap<String, i64>,
+    skus: HashMap<String, Option<i64>>,
+    inserted: HashMap<OrderStatus, i64>,
+}
 
-impl ChannelCache {
-    fn id(&mut self, tx: &Transaction<'_>, code: &str) -> Result<i64> {
-        if let Some(id) = self.0.get(code) {
+impl<'tx> Inserter<'tx> {
+    fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
+        Ok(Self {
+            tx,
+            order: tx.prepare_cached(
+                "INSERT INTO orders (channel_id, external_id, channel_ref, status, priority, created_at, updated_at,
+                    ship_by, customer_name, address1, address2, city, region, postcode, country, phone, email, service,
+                    financial_status, total_minor, currency, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                 ON CONFLICT (channel_id, external_id) DO NOTHING",
+            )?,
+            line: tx.prepare_cached(
+                "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?,
+            token: tx.prepare_cached("INSERT OR IGNORE INTO order_search (token, order_id) VALUES (?1, ?2)")?,
+            event: tx.prepare_cached(events::APPEND)?,
+            channels: HashMap::new(),
+            skus: HashMap::new(),
+            inserted: HashMap::new(),
+        })
+    }
+
+    /// Adds this transaction's inserts to `order_counts`, one row per status.
+    fn finish(self) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO order_counts (status, n) VALUES (?1, ?2) ON CONFLICT (status) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for (status, n) in &self.inserted {
+            stmt.execute(params![status.as_str(), n])?;
+        }
+        Ok(())
+    }
+
+    /// An audit event about order `id`.
+    fn event(&mut self, at_ms: i64, actor: &Actor, kind: &str, id: i64, details: &str) -> Result<()> {
+        let subject = events::order_subject(id);
+        self.event.execute(params![at_ms, actor.station, actor.operator, kind, subject, details])?;
+        Ok(())
+    }
+
+    fn channel_id(&mut self, code: &str) -> Result<i64> {
+        if let Some(id) = self.channels.get(code) {
             return Ok(*id);
         }
-        let id: i64 = tx
+        let id: i64 = self
+            .tx
             .query_row("SELECT id FROM channels WHERE code = ?1", [code], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::Invalid(format!("unknown channel {:?}; add it to the config first", sanitize(code))))?;
-        self.0.insert(code.to_owned(), id);
+        self.channels.insert(code.to_owned(), id);
         Ok(id)
+    }
+
+    /// The SKU's id, or `None` for a SKU the catalogue does not know.
+    fn sku_id(&mut self, code: &str) -> Result<Option<i64>> {
+        if let Some(id) = self.skus.get(code) {
+            return Ok(*id);
+        }
+        let id = self.tx.prepare_cached("SELECT id FROM skus WHERE code = ?1")?.query_row([code], |r| r.get(0)).optional()?;
+        self.skus.insert(code.to_owned(), id);
+        Ok(id)
+    }
+
+    /// Inserts an order with its lines and search words; untrusted text is
+    /// sanitised here. `None` if (channel, external id) is already stored.
+    fn insert(&mut self, order: &NewOrder, status: OrderStatus) -> Result<Option<i64>> {
+        if order.lines.is_empty() {
+            return Err(StoreError::Invalid(format!("order {} has no lines", sanitize(&order.external_id))));
+        }
+        let channel_id = self.channel_id(&order.channel)?;
+        let a = &order.address;
+        let customer = sanitize(&a.name);
+        let channel_ref = sanitize(&order.channel_ref);
+        let inserted = self.order.execute(params![
+            channel_id,
+            sanitize(&order.external_id),
+            channel_ref,
+            status.as_str(),
+            order.priority,
+            order.created_at.timestamp(),
+            order.updated_at.timestamp(),
+            order.ship_by.timestamp(),
+            customer,
+            sanitize(&a.address1),
+            sanitize(&a.address2),
+            sanitize(&a.city),
+            sanitize(&a.region),
+            sanitize(&a.postcode),
+            sanitize(&a.country),
+            sanitize(&a.phone),
+            sanitize(&a.email),
+            sanitize(&order.service),
+            sanitize(&order.financial_status),
+            order.total_minor,
+            sanitize(&order.currency),
+            sanitize(&order.note),
+        ])?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        *self.inserted.entry(status).or_default() += 1;
+        let id = self.tx.last_insert_rowid();
+        for (no, line) in order.lines.iter().enumerate() {
+            let sku = sanitize(&line.sku);
+            let sku_id = self.sku_id(&sku)?;
+            self.line.execute(params![
+                id,
+                no as i64 + 1,
+                sku_id,
+                sku,
+                sanitize(&line.title),
+                line.qty,
+                line.unit_price_minor,
+                line.requires_shipping
+            ])?;
+        }
+        for token in search_tokens(&customer).chain(search_tokens(&channel_ref)) {
+            self.token.execute(params![token, id])?;
+        }
+        Ok(Some(id))
     }
 }
 
@@ -203,66 +328,6 @@ fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<Or
         .optional()?
         .ok_or(StoreError::OrderNotFound(number))?;
     Ok(status_from_sql(&status)?)
-}
-
-/// Inserts an order with its lines and search words; untrusted text is sanitised here.
-fn insert_order(tx: &Transaction<'_>, channel_id: i64, order: &NewOrder, status: OrderStatus) -> Result<i64> {
-    if order.lines.is_empty() {
-        return Err(StoreError::Invalid(format!("order {} has no lines", sanitize(&order.external_id))));
-    }
-    let a = &order.address;
-    let customer = sanitize(&a.name);
-    tx.prepare_cached(
-        "INSERT INTO orders (channel_id, external_id, channel_ref, status, priority, created_at, updated_at, ship_by,
-            customer_name, address1, address2, city, region, postcode, country, phone, email, service,
-            financial_status, total_minor, currency, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-    )?
-    .execute(params![
-        channel_id,
-        sanitize(&order.external_id),
-        sanitize(&order.channel_ref),
-        status.as_str(),
-        order.priority,
-        order.created_at.timestamp(),
-        order.updated_at.timestamp(),
-        order.ship_by.timestamp(),
-        customer,
-        sanitize(&a.address1),
-        sanitize(&a.address2),
-        sanitize(&a.city),
-        sanitize(&a.region),
-        sanitize(&a.postcode),
-        sanitize(&a.country),
-        sanitize(&a.phone),
-        sanitize(&a.email),
-        sanitize(&order.service),
-        sanitize(&order.financial_status),
-        order.total_minor,
-        sanitize(&order.currency),
-        sanitize(&order.note),
-    ])?;
-    let id = tx.last_insert_rowid();
-    let mut line_stmt = tx.prepare_cached(
-        "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
-         VALUES (?1, ?2, (SELECT id FROM skus WHERE code = ?3), ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (no, line) in order.lines.iter().enumerate() {
-        line_stmt.execute(params![
-            id,
-            no as i64 + 1,
-            sanitize(&line.sku),
-            sanitize(&line.title),
-            line.qty,
-            line.unit_price_minor,
-            line.requires_shipping
-        ])?;
-    }
-    let mut token_stmt = tx.prepare_cached("INSERT OR IGNORE INTO order_search (token, order_id) VALUES (?1, ?2)")?;
-    for token in search_tokens(&customer).chain(search_tokens(&order.channel_ref)) {
-        token_stmt.execute(params![token, id])?;
-    }
-    Ok(id)
 }
 
 fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Queue reads: keyset pages, status counts and search. Every query here is
 //! driven by an index and bounded by LIMIT, so a page costs the same with a
-//! thousand orders or a million.
+//! thousand orders or a million. The Open tab reads a page from each open
+//! status and merges them.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use chrono::DateTime;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Result, Store, orders::search_tokens, status_from_sql};
+use crate::domain::OrderStatus;
 use crate::domain::queue::{PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts};
 
 /// The columns of a queue row; lines, units and holds come from small
@@ -25,23 +27,24 @@ const SEARCH_ORDER: &str = "NOT (o.status NOT IN ('shipped', 'in_transit', 'deli
     CASE WHEN o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')
          THEN o.ship_by ELSE -o.ship_by END, o.id";
 
-/// Must match the WHERE clause of the partial indexes `orders_open_*` word for word.
-const OPEN_CLAUSE: &str = "o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')";
 
-/// The statements that read one page, in key order, with their values.
+/// The statuses a filter reads from.
+fn statuses(filter: QueueFilter) -> Vec<OrderStatus> {
+    match filter {
+        QueueFilter::Open => OrderStatus::ALL.into_iter().filter(|s| s.is_open()).collect(),
+        QueueFilter::Status(status) => vec![status],
+    }
+}
+
+/// The statements that read one page of one status, in key order, with their values.
 struct PagePlan {
     statements: Vec<String>,
-    backwards: bool,
-    status: Option<&'static str>,
+    status: &'static str,
     key: Option<QueueKey>,
 }
 
 impl PagePlan {
-    fn new(query: &QueueQuery) -> Self {
-        let filter = match query.filter {
-            QueueFilter::Open => OPEN_CLAUSE,
-            QueueFilter::Status(_) => "o.status = :status",
-        };
+    fn new(query: &QueueQuery, status: OrderStatus) -> Self {
         let backwards = matches!(query.from, PageFrom::End | PageFrom::Before(_));
         let order = match (query.sort, backwards) {
             (QueueSort::ShipBy, false) => "o.ship_by, o.id",
@@ -57,21 +60,14 @@ impl PagePlan {
         };
         let statements = branches
             .iter()
-            .map(|branch| format!("{ROW_SELECT} WHERE {filter}{branch} ORDER BY {order} LIMIT :limit"))
+            .map(|branch| format!("{ROW_SELECT} WHERE o.status = :status{branch} ORDER BY {order} LIMIT :limit"))
             .collect();
-        let status = match query.filter {
-            QueueFilter::Status(s) => Some(s.as_str()),
-            QueueFilter::Open => None,
-        };
-        Self { statements, backwards, status, key }
+        Self { statements, status: status.as_str(), key }
     }
 
     /// The values for `sql`: only the names it uses.
     fn params<'a>(&'a self, sql: &str, limit: &'a i64) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
-        let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":limit", limit)];
-        if let Some(status) = &self.status {
-            named.push((":status", status));
-        }
+        let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":limit", limit), (":status", &self.status)];
         if let Some(key) = &self.key {
             for (name, value) in [(":priority", &key.priority), (":ship_by", &key.ship_by), (":id", &key.id)] {
                 if sql.contains(name) {
@@ -127,22 +123,36 @@ pub(super) fn row_by_id(conn: &Connection, id: i64) -> Result<Option<QueueRow>> 
 impl Store {
     /// One page of the queue. Keyset paging: the cost does not grow with depth.
     pub fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>> {
-        let plan = PagePlan::new(query);
-        let mut rows: Vec<QueueRow> = Vec::with_capacity(query.limit);
-        // The branches are disjoint and in key order, so their pages concatenate.
-        for sql in &plan.statements {
-            let wanted = (query.limit - rows.len()) as i64;
-            if wanted == 0 {
-                break;
-            }
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let named = plan.params(sql, &wanted);
-            for row in stmt.query_map(named.as_slice(), read_row)? {
-                rows.push(row?);
+        let backwards = matches!(query.from, PageFrom::End | PageFrom::Before(_));
+        let mut rows = Vec::with_capacity(query.limit);
+        for status in statuses(query.filter) {
+            let plan = PagePlan::new(query, status);
+            // The branches are disjoint and in key order, so their pages concatenate.
+            let mut found = 0;
+            for sql in &plan.statements {
+                let wanted = (query.limit - found) as i64;
+                if wanted == 0 {
+                    break;
+                }
+                let mut stmt = self.conn.prepare_cached(sql)?;
+                let named = plan.params(sql, &wanted);
+                for row in stmt.query_map(named.as_slice(), read_row)? {
+                    rows.push(row?);
+                    found += 1;
+                }
             }
         }
-        if plan.backwards {
-            rows.reverse();
+        // The Open tab is a merge of one page per open status.
+        let key = |r: &QueueRow| match query.sort {
+            QueueSort::ShipBy => (0, r.ship_by.timestamp(), r.id),
+            QueueSort::Priority => (r.priority, r.ship_by.timestamp(), r.id),
+        };
+        rows.sort_by_key(key);
+        if backwards {
+            let skip = rows.len().saturating_sub(query.limit);
+            rows.drain(..skip);
+        } else {
+            rows.truncate(query.limit);
         }
         Ok(rows)
     }
@@ -150,17 +160,18 @@ impl Store {
     /// SQLite's query plan for each statement [`Store::queue_page`] would run
     /// (a diagnostic: the tests check every page is an index seek).
     pub fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<Vec<String>>> {
-        let plan = PagePlan::new(query);
         let limit = query.limit as i64;
-        plan.statements
-            .iter()
-            .map(|sql| {
+        let mut plans = Vec::new();
+        for status in statuses(query.filter) {
+            let plan = PagePlan::new(query, status);
+            for sql in &plan.statements {
                 let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
                 let named = plan.params(sql, &limit);
                 let steps = stmt.query_map(named.as_slice(), |r| r.get::<_, String>(3))?;
-                Ok(steps.collect::<rusqlite::Result<Vec<_>>>()?)
-            })
-            .collect()
+                plans.push(steps.collect::<rusqlite::Result<Vec<_>>>()?);
+            }
+        }
+        Ok(plans)
     }
 
     /// Orders per status, from the counts the triggers keep.

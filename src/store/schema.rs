@@ -46,7 +46,7 @@ pub(super) fn set_pragmas(conn: &Connection, path: &str) -> Result<()> {
         let reason = format!("the store could not switch to WAL mode (it stayed in {mode} mode)");
         return Err(StoreError::Open { path: path.to_owned(), reason });
     }
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").map_err(|e| open_err(&e))
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;").map_err(|e| open_err(&e))
 }
 
 /// The settings of the store's own connection, as SQLite reports them.
