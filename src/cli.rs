@@ -97,7 +97,8 @@ fn open_store(cli: &Cli, loaded: &Loaded) -> Result<Store> {
     let path = loaded.config.store_path(cli.db.as_deref())?;
     if cli.db.is_none() && loaded.config.store.path.is_none() {
         let dir = config::data_dir()?;
-        std::fs::create_dir_all(&dir).map_err(Error::io(format!("cannot create the data directory {}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(Error::io(format!("cannot create the data directory {}", dir.display())))?;
     }
     Ok(Store::open(&path)?)
 }
@@ -122,7 +123,13 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
             Ok(size) => {
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
                 tui::spawn_event_sources(&tx);
-                let mut app = App::new(store, loaded.keymap.clone(), &loaded.config.station.name, chrono::Utc::now(), (size.width, size.height));
+                let mut app = App::new(
+                    store,
+                    loaded.keymap.clone(),
+                    &loaded.config.station.name,
+                    chrono::Utc::now(),
+                    (size.width, size.height),
+                );
                 app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
             }
             Err(e) => Err(e),

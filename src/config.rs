@@ -78,7 +78,10 @@ impl Config {
             None => default_config_path().filter(|p| p.exists()),
         };
         let user_text = match &user_path {
-            Some(path) => Some(std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?),
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?,
+            ),
             None => None,
         };
         let shown = user_path.as_ref().map_or_else(|| "(built-in defaults)".to_owned(), |p| p.display().to_string());
@@ -100,7 +103,10 @@ impl Config {
             return Err(invalid("station.name must not be empty".into()));
         }
         if !["error", "warn", "info", "debug", "trace"].contains(&config.log.level.as_str()) {
-            return Err(invalid(format!("log.level {:?} is not one of error, warn, info, debug, trace", config.log.level)));
+            return Err(invalid(format!(
+                "log.level {:?} is not one of error, warn, info, debug, trace",
+                config.log.level
+            )));
         }
         let keymap = Keymap::from_config(&config.keymap).map_err(invalid)?;
         Ok(Loaded { config, keymap, source: None })

@@ -46,10 +46,7 @@ fn screen(app: &App, (width, height): (u16, u16)) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| f.render_widget(app, f.area())).unwrap();
     let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
+    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
 }
 
 #[test]
@@ -120,7 +117,9 @@ fn another_terminals_change_shows_on_the_next_tick() {
     let cancelled_before = app.queue().counts.get(QueueFilter::Status(OrderStatus::Cancelled));
     // Another terminal cancels the first order.
     let mut other = Store::open(&path).unwrap();
-    other.transition_order(&Actor::new("OTHER", "EMP-0001"), first.number(), OrderStatus::Cancelled, "customer called").unwrap();
+    other
+        .transition_order(&Actor::new("OTHER", "EMP-0001"), first.number(), OrderStatus::Cancelled, "customer called")
+        .unwrap();
     assert!(app.handle(Event::Tick(now() + chrono::Duration::seconds(1))), "a change redraws");
     assert_eq!(app.queue().counts.get(QueueFilter::Status(OrderStatus::Cancelled)), cancelled_before + 1);
     assert!(app.queue().visible_rows().iter().all(|r| r.id != first.id), "the cancelled order left the Open tab");

@@ -59,7 +59,8 @@ fn a_corrupt_config_names_the_file_and_line_and_writes_nothing() {
     let config = home.path().join("bad.toml");
     std::fs::write(&config, "[station]\nname = \"PACK-1\"\nlevel = = 3\n").unwrap();
     let db = home.path().join("p.db");
-    let output = run(packline(home.path()).arg("--config").arg(&config).arg("--db").arg(&db).args(["demo", "--orders", "10"]));
+    let output =
+        run(packline(home.path()).arg("--config").arg(&config).arg("--db").arg(&db).args(["demo", "--orders", "10"]));
     assert_eq!(output.status.code(), Some(1));
     let line = stderr_line(&output);
     assert!(line.contains("bad.toml") && line.contains("line 3"), "{line}");

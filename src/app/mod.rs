@@ -64,7 +64,10 @@ impl std::fmt::Debug for App {
 impl App {
     /// Opens the console on `store` for a `width` x `height` terminal and reads the first page.
     pub fn new(store: Store, keymap: Keymap, station: &str, now: DateTime<Utc>, (width, height): (u16, u16)) -> Self {
-        let store_label = store.path().file_name().map_or_else(|| store.path().display().to_string(), |n| n.to_string_lossy().into_owned());
+        let store_label = store
+            .path()
+            .file_name()
+            .map_or_else(|| store.path().display().to_string(), |n| n.to_string_lossy().into_owned());
         let data_version = store.data_version().unwrap_or(0);
         let mut app = Self {
             store,

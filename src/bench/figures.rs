@@ -192,7 +192,16 @@ fn synthetic_skus() -> Vec<NewSku> {
 
 /// Orders of 1-5 lines (3 on average), deterministic.
 fn synthetic_orders(count: usize) -> Vec<NewOrder> {
-    const NAMES: [&str; 8] = ["Ana Lima", "Jonas Berg", "Marie Dubois", "Piotr Nowak", "Sofia Rossi", "Liam Smith", "Eva Novak", "Noah Meyer"];
+    const NAMES: [&str; 8] = [
+        "Ana Lima",
+        "Jonas Berg",
+        "Marie Dubois",
+        "Piotr Nowak",
+        "Sofia Rossi",
+        "Liam Smith",
+        "Eva Novak",
+        "Noah Meyer",
+    ];
     let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().unwrap_or_default();
     (0..count)
         .map(|i| NewOrder {
@@ -240,9 +249,13 @@ fn ms(d: Duration) -> f64 {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())))
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned()))
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map_or_else(|_| "unknown host".into(), |h| h.trim().to_owned());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map_or_else(|_| "unknown host".into(), |h| h.trim().to_owned());
     format!("{host}, {cpu}, {cores} cores")
 }

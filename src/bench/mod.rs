@@ -39,7 +39,10 @@ impl Plan {
 
     fn note(&self) -> String {
         if self.quick {
-            format!("quick run: {} orders (budgets are for 1,000,000)", crate::widgets::format::count(self.store_orders))
+            format!(
+                "quick run: {} orders (budgets are for 1,000,000)",
+                crate::widgets::format::count(self.store_orders)
+            )
         } else {
             format!("{} orders", crate::widgets::format::count(self.store_orders))
         }

@@ -34,7 +34,8 @@ pub fn run_probe(db: &Path, probe: Probe) -> Result<()> {
         // The first frame is what the start-up figure times; the pages after it
         // are there so the memory figure reflects a console in use.
         println!("frame");
-        for action in [Action::PageDown, Action::PageDown, Action::ToggleDetail, Action::NextFilter, Action::SelectLast] {
+        for action in [Action::PageDown, Action::PageDown, Action::ToggleDetail, Action::NextFilter, Action::SelectLast]
+        {
             app.dispatch(action);
             terminal.draw(|f| f.render_widget(&app, f.area())).map_err(|e| Error::Other(e.to_string()))?;
         }

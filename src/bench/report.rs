@@ -117,7 +117,13 @@ mod tests {
         let f = Figure::new("x", (Some(3.1), "ms"), ("floor", Some(0.4)), ("<= 16.7 ms", Budget::AtMost(16.7)), None);
         assert_eq!(f.ratio, Some(7.75));
         assert_eq!(f.within_budget, Some(true));
-        let f = Figure::new("y", (Some(100.0), "orders/s"), ("raw", Some(500.0)), (">= 0.25x", Budget::RatioAtLeast(0.25)), None);
+        let f = Figure::new(
+            "y",
+            (Some(100.0), "orders/s"),
+            ("raw", Some(500.0)),
+            (">= 0.25x", Budget::RatioAtLeast(0.25)),
+            None,
+        );
         assert_eq!(f.within_budget, Some(false));
         let f = Figure::new("z", (None, "MB"), ("", None), ("<= 64 MB", Budget::AtMost(64.0)), Some("no /proc".into()));
         assert_eq!((f.ratio, f.within_budget), (None, None));

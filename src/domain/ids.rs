@@ -26,10 +26,7 @@ impl FromStr for OrderNumber {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 15 {
             return Err(format!("{s:?} is not an order number (ORD- and digits)"));
         }
-        digits
-            .parse()
-            .map(OrderNumber)
-            .map_err(|_| format!("{s:?} is not an order number"))
+        digits.parse().map(OrderNumber).map_err(|_| format!("{s:?} is not an order number"))
     }
 }
 

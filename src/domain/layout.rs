@@ -86,9 +86,8 @@ impl Layout {
         if self.depot_aisle == 0 || self.depot_aisle > self.aisles {
             return Err(format!("depot_aisle must be between 1 and {}, not {}", self.aisles, self.depot_aisle));
         }
-        let levels_ok = !self.levels.is_empty()
-            && self.levels.len() <= 6
-            && self.levels.chars().all(|c| ('A'..='F').contains(&c));
+        let levels_ok =
+            !self.levels.is_empty() && self.levels.len() <= 6 && self.levels.chars().all(|c| ('A'..='F').contains(&c));
         if !levels_ok {
             return Err(format!("levels must be 1-6 letters from A-F, not {:?}", self.levels));
         }
@@ -146,9 +145,7 @@ impl Layout {
     /// Every bin of the layout, aisle by aisle, bay by bay, level by level.
     pub fn bins(&self) -> impl Iterator<Item = BinCode> + '_ {
         (1..=self.aisles).flat_map(move |aisle| {
-            (1..=self.bays).flat_map(move |bay| {
-                self.levels.chars().map(move |level| BinCode { aisle, bay, level })
-            })
+            (1..=self.bays).flat_map(move |bay| self.levels.chars().map(move |level| BinCode { aisle, bay, level }))
         })
     }
 }

@@ -55,8 +55,7 @@ pub struct Operator {
 /// Checks the badge form `EMP-` + digits.
 #[must_use]
 pub fn is_badge(s: &str) -> bool {
-    s.strip_prefix("EMP-")
-        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+    s.strip_prefix("EMP-").is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -18,12 +18,8 @@ impl Gtin {
     /// The GS1 check digit for `body` (all digits but the last).
     #[must_use]
     pub fn check_digit(body: &[u8]) -> u8 {
-        let sum: u32 = body
-            .iter()
-            .rev()
-            .enumerate()
-            .map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 })
-            .sum();
+        let sum: u32 =
+            body.iter().rev().enumerate().map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 }).sum();
         ((10 - sum % 10) % 10) as u8
     }
 

@@ -102,18 +102,15 @@ impl OrderStatus {
     /// Still work for the warehouse: not yet shipped and not cancelled.
     #[must_use]
     pub const fn is_open(self) -> bool {
-        !matches!(
-            self,
-            Self::Shipped | Self::InTransit | Self::Delivered | Self::DeliveryException | Self::Cancelled
-        )
+        !matches!(self, Self::Shipped | Self::InTransit | Self::Delivered | Self::DeliveryException | Self::Cancelled)
     }
 
     /// The statuses this one may move to.
     #[must_use]
     pub const fn next(self) -> &'static [OrderStatus] {
         use OrderStatus::{
-            Backordered, Cancelled, Delivered, DeliveryException, Held, InTransit, New, Packed,
-            Packing, Picked, Picking, Ready, Shipped, Short, Waved,
+            Backordered, Cancelled, Delivered, DeliveryException, Held, InTransit, New, Packed, Packing, Picked,
+            Picking, Ready, Shipped, Short, Waved,
         };
         match self {
             // Validation and allocation decide where a new order goes.
@@ -143,11 +140,7 @@ impl OrderStatus {
 
     /// Checks a move to `to`; an illegal one is an error.
     pub fn transition(self, to: OrderStatus) -> Result<OrderStatus, TransitionError> {
-        if self.next().contains(&to) {
-            Ok(to)
-        } else {
-            Err(TransitionError { from: self, to })
-        }
+        if self.next().contains(&to) { Ok(to) } else { Err(TransitionError { from: self, to }) }
     }
 }
 
@@ -161,10 +154,7 @@ impl FromStr for OrderStatus {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| format!("unknown order status {s:?}"))
+        Self::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| format!("unknown order status {s:?}"))
     }
 }
 
@@ -235,11 +225,7 @@ mod tests {
     fn cancel_is_possible_exactly_before_shipping() {
         for status in OrderStatus::ALL {
             let before_shipping = status.is_open();
-            assert_eq!(
-                status.transition(Cancelled).is_ok(),
-                before_shipping,
-                "cancel from {status}"
-            );
+            assert_eq!(status.transition(Cancelled).is_ok(), before_shipping, "cancel from {status}");
         }
     }
 

@@ -12,11 +12,7 @@ use std::borrow::Cow;
 /// trimmed. Text that is already clean is returned as it is, unallocated.
 #[must_use]
 pub fn sanitize(input: &str) -> Cow<'_, str> {
-    if is_clean(input) {
-        Cow::Borrowed(input)
-    } else {
-        Cow::Owned(clean(input))
-    }
+    if is_clean(input) { Cow::Borrowed(input) } else { Cow::Owned(clean(input)) }
 }
 
 /// Nothing to remove: printable characters, single inner spaces, no edges.
@@ -24,7 +20,9 @@ fn is_clean(input: &str) -> bool {
     let mut previous_space = true;
     for c in input.chars() {
         let space = c == ' ';
-        if (space && previous_space) || (!space && (c.is_control() || c.is_whitespace() || is_bidi_control(c) || is_invisible(c))) {
+        if (space && previous_space)
+            || (!space && (c.is_control() || c.is_whitespace() || is_bidi_control(c) || is_invisible(c)))
+        {
             return false;
         }
         previous_space = space;

@@ -29,7 +29,10 @@ impl Help<'_> {
                 }
             }
             for (keys, desc) in entries {
-                lines.push(Line::from(vec![Span::styled(format!("  {:<14}", keys.join(" ")), theme::TITLE), Span::raw(desc)]));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {:<14}", keys.join(" ")), theme::TITLE),
+                    Span::raw(desc),
+                ]));
             }
             lines.push(Line::raw(""));
         }

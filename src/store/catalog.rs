@@ -77,7 +77,14 @@ impl Store {
                 "INSERT INTO operators (badge, name, role) VALUES (?1, ?2, ?3)",
                 params![operator.badge, crate::domain::text::sanitize(&operator.name), operator.role.as_str()],
             )?;
-            events::append(tx, now_ms(), actor, "operator_added", &format!("operator:{}", operator.badge), operator.role.as_str())?;
+            events::append(
+                tx,
+                now_ms(),
+                actor,
+                "operator_added",
+                &format!("operator:{}", operator.badge),
+                operator.role.as_str(),
+            )?;
             Ok(())
         })
     }
@@ -86,11 +93,9 @@ impl Store {
     pub fn operator(&self, badge: &str) -> Result<Option<Operator>> {
         let found = self
             .conn
-            .query_row(
-                "SELECT badge, name, role FROM operators WHERE badge = ?1 AND active = 1",
-                [badge],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
-            )
+            .query_row("SELECT badge, name, role FROM operators WHERE badge = ?1 AND active = 1", [badge], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
             .optional()?;
         found
             .map(|(badge, name, role)| {

@@ -11,9 +11,15 @@ pub(super) const APPEND: &str =
     "INSERT INTO events (at_ms, station, operator, kind, subject, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 /// Appends one event.
-pub(super) fn append(conn: &Connection, at_ms: i64, actor: &Actor, kind: &str, subject: &str, details: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached(APPEND)?
-    .execute(params![at_ms, actor.station, actor.operator, kind, subject, details])?;
+pub(super) fn append(
+    conn: &Connection,
+    at_ms: i64,
+    actor: &Actor,
+    kind: &str,
+    subject: &str,
+    details: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(APPEND)?.execute(params![at_ms, actor.station, actor.operator, kind, subject, details])?;
     Ok(())
 }
 

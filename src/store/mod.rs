@@ -19,9 +19,9 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::domain::{OrderNumber, OrderStatus, TransitionError};
 
+pub use catalog::Totals;
 pub use orders::{ImportSummary, SeedOrder};
 pub use schema::{LATEST_VERSION, Pragmas};
-pub use catalog::Totals;
 pub use stock::StockBalance;
 
 /// `PRAGMA application_id` of a packline store ("PKLN").
@@ -143,7 +143,7 @@ fn now_ms() -> i64 {
 
 /// Reads a status column, turning a corrupt value into an error rather than a panic.
 fn status_from_sql(value: &str) -> rusqlite::Result<OrderStatus> {
-    value.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-    })
+    value
+        .parse()
+        .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
 }

@@ -114,9 +114,12 @@ impl Store {
                 params![number.0, to.as_str(), from.as_str()],
             )?;
             if changed != 1 {
-                return Err(StoreError::Invalid(format!("order {number} changed while this was being done; try again")));
+                return Err(StoreError::Invalid(format!(
+                    "order {number} changed while this was being done; try again"
+                )));
             }
-            let details = if note.is_empty() { format!("{from} -> {to}") } else { format!("{from} -> {to}: {}", sanitize(note)) };
+            let details =
+                if note.is_empty() { format!("{from} -> {to}") } else { format!("{from} -> {to}: {}", sanitize(note)) };
             events::append(tx, now_ms(), actor, "status_changed", &events::order_subject(number.0), &details)?;
             Ok(())
         })
@@ -138,7 +141,13 @@ impl Store {
             [number.0],
             |r| {
                 let parts: Vec<String> = (0..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
-                Ok((parts, r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, i64>(10)?, r.get::<_, String>(11)?))
+                Ok((
+                    parts,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, i64>(10)?,
+                    r.get::<_, String>(11)?,
+                ))
             },
         )?;
         let (parts, note, financial_status, total_minor, currency) = header;
@@ -177,7 +186,17 @@ impl Store {
             })
             .collect::<Result<_>>()?;
         let events = events::for_subject(&self.conn, &events::order_subject(number.0), events_limit)?;
-        Ok(Some(OrderDetail { row, address_lines, note, financial_status, total_minor, currency, lines, holds, events }))
+        Ok(Some(OrderDetail {
+            row,
+            address_lines,
+            note,
+            financial_status,
+            total_minor,
+            currency,
+            lines,
+            holds,
+            events,
+        }))
     }
 }
 
@@ -242,11 +261,10 @@ impl<'tx> Inserter<'tx> {
         if let Some(id) = self.channels.get(code) {
             return Ok(*id);
         }
-        let id: i64 = self
-            .tx
-            .query_row("SELECT id FROM channels WHERE code = ?1", [code], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::Invalid(format!("unknown channel {:?}; add it to the config first", sanitize(code))))?;
+        let id: i64 =
+            self.tx.query_row("SELECT id FROM channels WHERE code = ?1", [code], |r| r.get(0)).optional()?.ok_or_else(
+                || StoreError::Invalid(format!("unknown channel {:?}; add it to the config first", sanitize(code))),
+            )?;
         self.channels.insert(code.to_owned(), id);
         Ok(id)
     }
@@ -256,7 +274,11 @@ impl<'tx> Inserter<'tx> {
         if let Some(id) = self.skus.get(code) {
             return Ok(*id);
         }
-        let id = self.tx.prepare_cached("SELECT id FROM skus WHERE code = ?1")?.query_row([code], |r| r.get(0)).optional()?;
+        let id = self
+            .tx
+            .prepare_cached("SELECT id FROM skus WHERE code = ?1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?;
         self.skus.insert(code.to_owned(), id);
         Ok(id)
     }
@@ -333,7 +355,9 @@ fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<Or
 fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {
     let a = &order.address;
     let (old_name, channel_ref): (String, String) =
-        tx.query_row("SELECT customer_name, channel_ref FROM orders WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        tx.query_row("SELECT customer_name, channel_ref FROM orders WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let new_name = sanitize(&a.name);
     if new_name != old_name {
         for token in search_tokens(&old_name) {

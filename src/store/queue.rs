@@ -10,7 +10,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Result, Store, orders::search_tokens, status_from_sql};
 use crate::domain::OrderStatus;
-use crate::domain::queue::{PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts};
+use crate::domain::queue::{
+    PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts,
+};
 
 /// The columns of a queue row; lines, units and holds come from small
 /// per-row lookups on their own primary keys.
@@ -23,10 +25,10 @@ const ROW_SELECT: &str = "SELECT o.id, (SELECT code FROM channels WHERE id = o.c
     FROM orders o";
 
 /// Search results: open orders first by ship-by, then history newest first.
-const SEARCH_ORDER: &str = "NOT (o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')),
+const SEARCH_ORDER: &str =
+    "NOT (o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')),
     CASE WHEN o.status NOT IN ('shipped', 'in_transit', 'delivered', 'delivery_exception', 'cancelled')
          THEN o.ship_by ELSE -o.ship_by END, o.id";
-
 
 /// The statuses a filter reads from.
 fn statuses(filter: QueueFilter) -> Vec<OrderStatus> {
@@ -86,10 +88,9 @@ impl PagePlan {
 /// (`>=` includes the key row), `step` the other columns.
 fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
     match sort {
-        QueueSort::ShipBy => vec![
-            format!(" AND o.ship_by = :ship_by AND o.id {last} :id"),
-            format!(" AND o.ship_by {step} :ship_by"),
-        ],
+        QueueSort::ShipBy => {
+            vec![format!(" AND o.ship_by = :ship_by AND o.id {last} :id"), format!(" AND o.ship_by {step} :ship_by")]
+        }
         QueueSort::Priority => vec![
             format!(" AND o.priority = :priority AND o.ship_by = :ship_by AND o.id {last} :id"),
             format!(" AND o.priority = :priority AND o.ship_by {step} :ship_by"),

@@ -40,7 +40,8 @@ pub(super) fn check_identity(conn: &Connection, path: &str) -> Result<()> {
 
 /// DESIGN section 7: WAL, full sync, foreign keys (busy timeout is set on open).
 pub(super) fn set_pragmas(conn: &Connection, path: &str) -> Result<()> {
-    let open_err = |e: &rusqlite::Error| StoreError::Open { path: path.to_owned(), reason: super::describe_open_error(e) };
+    let open_err =
+        |e: &rusqlite::Error| StoreError::Open { path: path.to_owned(), reason: super::describe_open_error(e) };
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| open_err(&e))?;
     if !mode.eq_ignore_ascii_case("wal") {
         let reason = format!("the store could not switch to WAL mode (it stayed in {mode} mode)");
@@ -64,7 +65,8 @@ impl Store {
     /// diagnostics and the store tests: most are per connection, so another
     /// connection on the same file cannot see them).
     pub fn pragmas(&self) -> Result<Pragmas> {
-        let int = |name: &str| -> rusqlite::Result<i64> { self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)) };
+        let int =
+            |name: &str| -> rusqlite::Result<i64> { self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)) };
         Ok(Pragmas {
             journal_mode: self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
             synchronous: int("synchronous")?,

@@ -31,7 +31,15 @@ struct Change<'a> {
 
 impl Store {
     /// Puts `qty` units of `sku` (optionally of `lot`) into `bin`.
-    pub fn receive_stock(&mut self, actor: &Actor, bin: BinCode, sku: &str, lot: Option<&str>, qty: u32, reference: &str) -> Result<()> {
+    pub fn receive_stock(
+        &mut self,
+        actor: &Actor,
+        bin: BinCode,
+        sku: &str,
+        lot: Option<&str>,
+        qty: u32,
+        reference: &str,
+    ) -> Result<()> {
         self.write(|tx| {
             let stock_id = ensure_stock_row(tx, bin, sku, lot)?;
             apply(tx, actor, stock_id, &Change { on_hand: i64::from(qty), reserved: 0, kind: "receive", reference })?;
@@ -59,7 +67,15 @@ impl Store {
 
     /// Adds (or with a negative `delta`, removes) units, e.g. after a count.
     /// A removal that would leave less than what is reserved is refused.
-    pub fn adjust_stock(&mut self, actor: &Actor, bin: BinCode, sku: &str, lot: Option<&str>, delta: i64, reason: &str) -> Result<()> {
+    pub fn adjust_stock(
+        &mut self,
+        actor: &Actor,
+        bin: BinCode,
+        sku: &str,
+        lot: Option<&str>,
+        delta: i64,
+        reason: &str,
+    ) -> Result<()> {
         self.write(|tx| {
             let stock_id = ensure_stock_row(tx, bin, sku, lot)?;
             let change = Change { on_hand: delta, reserved: 0, kind: "adjust", reference: reason };
@@ -68,7 +84,15 @@ impl Store {
     }
 
     /// Reserves `qty` available units for an order; refused when fewer are available.
-    pub fn reserve_stock(&mut self, actor: &Actor, bin: BinCode, sku: &str, lot: Option<&str>, qty: u32, reference: &str) -> Result<()> {
+    pub fn reserve_stock(
+        &mut self,
+        actor: &Actor,
+        bin: BinCode,
+        sku: &str,
+        lot: Option<&str>,
+        qty: u32,
+        reference: &str,
+    ) -> Result<()> {
         self.write(|tx| {
             let stock_id = ensure_stock_row(tx, bin, sku, lot)?;
             let change = Change { on_hand: 0, reserved: i64::from(qty), kind: "reserve", reference };
@@ -109,7 +133,8 @@ fn require(tx: &Transaction<'_>, stock_id: i64, bin: BinCode, sku: &str, wanted:
     if changed {
         return Ok(());
     }
-    let available: i64 = tx.query_row("SELECT on_hand - reserved FROM stock WHERE id = ?1", [stock_id], |r| r.get(0))?;
+    let available: i64 =
+        tx.query_row("SELECT on_hand - reserved FROM stock WHERE id = ?1", [stock_id], |r| r.get(0))?;
     Err(StoreError::InsufficientStock { sku: sku.to_owned(), bin: bin.to_string(), available, wanted })
 }
 
@@ -127,8 +152,15 @@ fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&
     let lot_id: Option<i64> = match lot {
         None => None,
         Some(code) => {
-            tx.execute("INSERT INTO lots (sku_id, lot_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![sku_id, code])?;
-            Some(tx.query_row("SELECT id FROM lots WHERE sku_id = ?1 AND lot_code = ?2", params![sku_id, code], |r| r.get(0))?)
+            tx.execute(
+                "INSERT INTO lots (sku_id, lot_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![sku_id, code],
+            )?;
+            Some(tx.query_row(
+                "SELECT id FROM lots WHERE sku_id = ?1 AND lot_code = ?2",
+                params![sku_id, code],
+                |r| r.get(0),
+            )?)
         }
     };
     tx.execute(
@@ -145,11 +177,12 @@ fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&
 /// Applies a change only if the row stays valid; returns whether it did.
 /// The WHERE clause mirrors the CHECK constraints, which stay as the last line.
 fn apply(tx: &Transaction<'_>, actor: &Actor, stock_id: i64, change: &Change<'_>) -> Result<bool> {
-    let changed = tx.prepare_cached(
-        "UPDATE stock SET on_hand = on_hand + ?2, reserved = reserved + ?3
+    let changed = tx
+        .prepare_cached(
+            "UPDATE stock SET on_hand = on_hand + ?2, reserved = reserved + ?3
          WHERE id = ?1 AND on_hand + ?2 >= 0 AND reserved + ?3 >= 0 AND on_hand + ?2 - (reserved + ?3) >= 0",
-    )?
-    .execute(params![stock_id, change.on_hand, change.reserved])?;
+        )?
+        .execute(params![stock_id, change.on_hand, change.reserved])?;
     if changed == 0 {
         return Ok(false);
     }

@@ -32,10 +32,7 @@ impl Widget for StatusBar<'_> {
         let clock_width = clock.len() as u16 + 1;
         left.render(Rect { width: area.width.saturating_sub(clock_width), ..area }, buf);
         if area.width > clock_width {
-            Line::raw(clock).render(
-                Rect { x: area.right() - clock_width, width: clock_width, ..area },
-                buf,
-            );
+            Line::raw(clock).render(Rect { x: area.right() - clock_width, width: clock_width, ..area }, buf);
         }
     }
 }

@@ -59,7 +59,11 @@ impl QueueScreen {
             })
             .collect();
         let active = labels.iter().position(|(t, _, _)| *t == self.filter).unwrap_or(0);
-        let (first, last) = visible_tabs(&labels.iter().map(|(_, l, _)| l.width() + 1).collect::<Vec<_>>(), active, area.width as usize);
+        let (first, last) = visible_tabs(
+            &labels.iter().map(|(_, l, _)| l.width() + 1).collect::<Vec<_>>(),
+            active,
+            area.width as usize,
+        );
         let mut spans = Vec::new();
         if first > 0 {
             spans.push(Span::styled("‹", theme::DIM));
@@ -135,7 +139,8 @@ impl QueueScreen {
             let text = match (&self.results, self.total()) {
                 (Some(_), _) => "No matching orders.".to_owned(),
                 (None, 0) if self.counts.0.is_empty() => {
-                    "No orders yet. Seed a demo warehouse with `packline demo --orders 5000`, or start with --demo.".to_owned()
+                    "No orders yet. Seed a demo warehouse with `packline demo --orders 5000`, or start with --demo."
+                        .to_owned()
                 }
                 (None, 0) => format!("No orders are {} right now.", self.filter.label().to_lowercase()),
                 (None, _) => "Loading…".to_owned(),
@@ -146,7 +151,8 @@ impl QueueScreen {
         let columns = Columns::for_width(inner.width);
         let header = Row::new(columns.headers()).style(theme::HEADER);
         let body: Vec<Row> = rows.iter().map(|row| columns.row(row, self.now)).collect();
-        let table = Table::new(body, columns.widths()).header(header).row_highlight_style(theme::SELECTED).column_spacing(1);
+        let table =
+            Table::new(body, columns.widths()).header(header).row_highlight_style(theme::SELECTED).column_spacing(1);
         let selected = match &self.results {
             Some(r) => r.selected,
             None => self.page.selected,
@@ -204,11 +210,8 @@ impl Columns {
 
     fn row(self, row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> Row<'static> {
         let late = row.is_late(now);
-        let (due, urgency) = if row.status.is_open() {
-            format::countdown(row.ship_by, now)
-        } else {
-            ("—".to_owned(), Urgency::Later)
-        };
+        let (due, urgency) =
+            if row.status.is_open() { format::countdown(row.ship_by, now) } else { ("—".to_owned(), Urgency::Later) };
         let due_style = match urgency {
             Urgency::Late => theme::LATE,
             Urgency::Soon => theme::DUE_SOON,
@@ -287,11 +290,7 @@ fn render_detail(detail: &OrderDetail, screen: &QueueScreen, area: Rect, buf: &m
             Span::styled(if row.status.is_open() { format!("({due})") } else { String::new() }, due_style),
             Span::raw(format!("  {}", row.service)),
         ]),
-        Line::raw(format!(
-            "{} · {}",
-            detail.financial_status,
-            format::money(detail.total_minor, &detail.currency)
-        )),
+        Line::raw(format!("{} · {}", detail.financial_status, format::money(detail.total_minor, &detail.currency))),
         Line::styled(row.customer.clone(), theme::TITLE),
     ];
     lines.extend(detail.address_lines.iter().map(|l| Line::raw(l.clone())));

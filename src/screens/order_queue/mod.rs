@@ -17,7 +17,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::action::Action;
 use crate::domain::OrderNumber;
-use crate::domain::queue::{OrderDetail, PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts};
+use crate::domain::queue::{
+    OrderDetail, PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts,
+};
 
 /// At most this many search results are listed.
 pub const SEARCH_LIMIT: usize = 200;
@@ -198,7 +200,9 @@ impl QueueScreen {
     pub fn on_search(&mut self, query: String, rows: Vec<QueueRow>) {
         self.message = match rows.len() {
             0 => Some((Tone::Info, format!("No order matches \"{query}\". Esc goes back to the queue."))),
-            SEARCH_LIMIT => Some((Tone::Info, format!("Showing the first {SEARCH_LIMIT} matches; type more to narrow it."))),
+            SEARCH_LIMIT => {
+                Some((Tone::Info, format!("Showing the first {SEARCH_LIMIT} matches; type more to narrow it.")))
+            }
             _ => None,
         };
         self.results = Some(Results { query, rows, selected: 0 });
@@ -240,7 +244,8 @@ impl QueueScreen {
                 let typed = std::mem::take(input);
                 self.search_input = None;
                 let Some(query) = SearchQuery::parse(&typed) else {
-                    self.message = Some((Tone::Info, "Type an order number, a customer name or a SKU to search.".into()));
+                    self.message =
+                        Some((Tone::Info, "Type an order number, a customer name or a SKU to search.".into()));
                     return None;
                 };
                 self.detail = None;

@@ -78,10 +78,19 @@ fn detail() -> OrderDetail {
         total_minor: 5_990,
         currency: "EUR".into(),
         lines: vec![
-            DetailLine { sku: "MUG-RED".into(), title: "Ceramic Mug 350 ml, Red".into(), qty: 2, requires_shipping: true },
+            DetailLine {
+                sku: "MUG-RED".into(),
+                title: "Ceramic Mug 350 ml, Red".into(),
+                qty: 2,
+                requires_shipping: true,
+            },
             DetailLine { sku: "GIFT-CARD".into(), title: "Gift card".into(), qty: 1, requires_shipping: false },
         ],
-        holds: vec![HoldInfo { reason: HoldReason::BadAddress, note: String::new(), since: now() - Duration::hours(3) }],
+        holds: vec![HoldInfo {
+            reason: HoldReason::BadAddress,
+            note: String::new(),
+            since: now() - Duration::hours(3),
+        }],
         events: vec![EventRecord {
             at: now() - Duration::hours(3),
             station: "sync".into(),
@@ -124,11 +133,15 @@ fn late_orders_say_late_and_are_red() {
     assert!(text.contains("late 1h35m"), "{text}");
     // Row of ORD-000101 (late): its order number cell is red.
     let buffer = backend.buffer();
-    let y = (0..40).find(|y| (0..120).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("ORD-000101")).unwrap();
+    let y = (0..40)
+        .find(|y| (0..120).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("ORD-000101"))
+        .unwrap();
     let x = (0..120).find(|x| buffer[(*x, y)].symbol() == "O").unwrap();
     assert_eq!(buffer[(x, y)].fg, ratatui::style::Color::Red);
     // ORD-000104 is not late: default colour.
-    let y = (0..40).find(|y| (0..120).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("ORD-000104")).unwrap();
+    let y = (0..40)
+        .find(|y| (0..120).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("ORD-000104"))
+        .unwrap();
     assert_ne!(buffer[(x, y)].fg, ratatui::style::Color::Red);
 }
 
