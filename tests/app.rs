@@ -1,6 +1,8 @@
 //! Headless flow tests: the whole app on a temporary demo store, driven by
 //! key events, checked on screen and in the store.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use packline::app::App;

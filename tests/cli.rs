@@ -2,6 +2,8 @@
 //! changes nothing; the console ends cleanly on SIGTERM and when its terminal
 //! hangs up (run in a real pseudo-terminal).
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

@@ -1355,3 +1355,14 @@ fn holding_needs_a_reason() {
     assert!(err.to_string().contains("hold reason"), "{err}");
     assert_eq!(env.store.order_status(OrderNumber(1)).unwrap(), OrderStatus::New);
 }
+
+#[test]
+fn search_folds_accents_and_ignores_punctuation() {
+    let env = search_env();
+    // "Zoë Ørsted-Müller": accents fold both ways, hyphens split words.
+    assert_eq!(found(&env, "muller"), ["1004"]);
+    assert_eq!(found(&env, "MÜLLER zoe"), ["1004"]);
+    assert_eq!(found(&env, "ørst"), ["1004"]);
+    // Nothing searchable in the text: no match, and no error from the index.
+    assert!(found(&env, "#-*\"").is_empty());
+}

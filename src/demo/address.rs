@@ -4,9 +4,9 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::commerce::Channel;
 use super::places::Country;
-use super::orders::Channel;
-use super::{pick, put};
+use super::{pick, pick_word, put};
 use crate::domain::Address;
 
 /// Fills `a` with a believable customer of `country` ordering via `channel`.
@@ -20,7 +20,7 @@ pub fn fill(a: &mut Address, rng: &mut ChaCha8Rng, country: &Country, channel: C
         a.name.push_str(last);
         if rng.random_ratio(3, 10) {
             a.name.push_str(" & ");
-            a.name.push_str(*pick(rng, country.names.last));
+            a.name.push_str(pick_word(rng, country.names.last));
         }
         a.name.push(' ');
         a.name.push_str(country.names.company_form);
@@ -28,7 +28,7 @@ pub fn fill(a: &mut Address, rng: &mut ChaCha8Rng, country: &Country, channel: C
     } else {
         put(&mut a.name, format_args!("{first} {last}"));
         if rng.random_ratio(12, 100) {
-            push_pattern(&mut a.address2, *pick(rng, country.address2), rng);
+            push_pattern(&mut a.address2, pick_word(rng, country.address2), rng);
         }
     }
 
@@ -69,7 +69,7 @@ pub fn fill(a: &mut Address, rng: &mut ChaCha8Rng, country: &Country, channel: C
                 push_pattern(&mut a.email, "##", rng);
             }
             a.email.push('@');
-            a.email.push_str(*pick(rng, super::names::EMAIL_DOMAINS));
+            a.email.push_str(pick_word(rng, super::names::EMAIL_DOMAINS));
         }
         Channel::Market => {
             // A relay address: the marketplace forwards mail to the buyer.

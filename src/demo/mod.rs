@@ -9,6 +9,7 @@
 
 mod address;
 mod catalog;
+mod commerce;
 mod names;
 mod orders;
 mod places;
@@ -16,6 +17,7 @@ mod products;
 #[cfg(test)]
 mod tests;
 
+use crate::widgets::format::count;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -26,7 +28,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::domain::{Actor, Address, Layout, NewOrder, Operator, OrderStatus};
 use crate::store::{SeedOrder, Store, StoreError};
 use catalog::Catalog;
-use orders::{Channel, OrderGen};
+use commerce::Channel;
+use orders::OrderGen;
 
 /// Orders per `seed_orders` call: one transaction and one progress step each.
 const BATCH: usize = 10_000;
@@ -72,24 +75,24 @@ impl fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = if self.topped_up { "Topped up the demo warehouse" } else { "Seeded a demo warehouse" };
         writeln!(f, "{what} (catalogue seed {}) in {:.1} s", self.catalogue_seed, self.elapsed.as_secs_f64())?;
-        let stock = if self.topped_up { String::from("stock kept") } else { format!("{} stock rows", thousands(self.stock_rows)) };
+        let stock =
+            if self.topped_up { String::from("stock kept") } else { format!("{} stock rows", count(self.stock_rows)) };
+        writeln!(f, "  catalogue  {} SKUs, {} bins (zones A/B/C), {stock}", count(self.skus), count(self.bins))?;
         writeln!(
             f,
-            "  catalogue  {} SKUs, {} bins (zones A/B/C), {stock}",
-            thousands(self.skus),
-            thousands(self.bins)
+            "  people     {} channels, {} operators (EMP-0001 is the supervisor)",
+            self.channels, self.operators
         )?;
-        writeln!(f, "  people     {} channels, {} operators (EMP-0001 is the supervisor)", self.channels, self.operators)?;
         writeln!(
             f,
             "  orders     {} added: {} history, {} open ({} held, {} late)",
-            thousands(self.orders_added),
-            thousands(self.orders_added - self.open_orders),
-            thousands(self.open_orders),
-            thousands(self.held_orders),
-            thousands(self.late_orders)
+            count(self.orders_added),
+            count(self.orders_added - self.open_orders),
+            count(self.open_orders),
+            count(self.held_orders),
+            count(self.late_orders)
         )?;
-        write!(f, "  store      {} orders in total", thousands(self.orders_total))
+        write!(f, "  store      {} orders in total", count(self.orders_total))
     }
 }
 
@@ -278,9 +281,32 @@ fn blank_order() -> SeedOrder {
     }
 }
 
+/// Draws from a table of (value, weight).
+fn weighted<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
+    let total: u32 = table.iter().map(|(_, w)| w).sum();
+    by_weight(table, |(_, w)| *w, rng.random_range(0..total)).0
+}
+
+/// The item at position `x` when each item takes up `weight` places.
+fn by_weight<T>(items: &[T], weight: impl Fn(&T) -> u32, mut x: u32) -> &T {
+    for item in items {
+        let w = weight(item);
+        if x < w {
+            return item;
+        }
+        x -= w;
+    }
+    &items[items.len() - 1]
+}
+
 /// Picks one item uniformly.
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
+}
+
+/// Picks one word of a word list.
+fn pick_word(rng: &mut ChaCha8Rng, words: &[&'static str]) -> &'static str {
+    words[rng.random_range(0..words.len())]
 }
 
 /// Overwrites `dst` with formatted text, reusing its allocation.
@@ -293,17 +319,4 @@ fn put(dst: &mut String, args: fmt::Arguments<'_>) {
 /// Unix seconds as a time (the epoch for values chrono cannot represent).
 fn timestamp(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
-}
-
-/// 1234567 as "1,234,567".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -8,74 +8,14 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use super::catalog::Catalog;
+use super::commerce::{CHANNEL_SHARES, Channel, DAY, HOUR, Service, local_price, ship_by};
 use super::places::{COUNTRIES, Country, HOME};
-use super::{address, names, pick, put, timestamp};
+use super::{address, by_weight, names, pick, pick_word, put, timestamp, weighted};
 use crate::domain::{HoldReason, NewOrder, NewOrderLine, OrderStatus};
 use crate::store::SeedOrder;
 
-/// The demo's sales channels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Shop,
-    Market,
-    B2b,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 3] = [Self::Shop, Self::Market, Self::B2b];
-
-    /// Code, display name and connector kind, as registered in the store.
-    pub const fn registration(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Self::Shop => ("shop", "Webshop", "rest"),
-            Self::Market => ("market", "Marketplace", "rest"),
-            Self::B2b => ("b2b", "B2B portal", "file"),
-        }
-    }
-
-    fn services(self) -> &'static [(Service, u32)] {
-        match self {
-            Self::Shop => &[(Service::Standard, 70), (Service::Express, 20), (Service::Economy, 10)],
-            Self::Market => &[(Service::Standard, 78), (Service::Express, 15), (Service::Economy, 7)],
-            Self::B2b => &[(Service::Standard, 60), (Service::Economy, 40)],
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Service {
-    Standard,
-    Express,
-    Economy,
-}
-
-impl Service {
-    const fn code(self) -> &'static str {
-        match self {
-            Self::Standard => "standard",
-            Self::Express => "express",
-            Self::Economy => "economy",
-        }
-    }
-
-    /// Default priority (1 is the most urgent).
-    const fn priority(self) -> i64 {
-        match self {
-            Self::Express => 3,
-            Self::Standard => 5,
-            Self::Economy => 7,
-        }
-    }
-}
-
-const HOUR: i64 = 3_600;
-const DAY: i64 = 86_400;
 /// Days of shipped history before `now`.
 pub const HISTORY_DAYS: i64 = 90;
-/// Carrier pickup, UTC: express orders placed an hour before it ship that day.
-const CUTOFF: i64 = 14 * HOUR;
-
-const CHANNEL_SHARES: &[(Channel, u32)] = &[(Channel::Shop, 56), (Channel::Market, 40), (Channel::B2b, 4)];
 /// Orders per UTC hour of day (customers are mostly on Central European time).
 const HOUR_WEIGHTS: [u64; 24] = [3, 2, 1, 1, 1, 2, 4, 7, 10, 11, 12, 12, 13, 12, 11, 11, 12, 13, 15, 17, 18, 16, 11, 6];
 /// Orders per weekday, Monday first: Sunday evening shopping, quiet Saturdays.
@@ -312,7 +252,7 @@ impl<'a> OrderGen<'a> {
         address::fill(&mut o.address, rng, country, channel);
         o.note.clear();
         if channel != Channel::B2b && rng.random_ratio(4, 100) {
-            o.note.push_str(*pick(rng, names::NOTES));
+            o.note.push_str(pick_word(rng, names::NOTES));
         }
         (channel, country, service)
     }
@@ -379,15 +319,17 @@ impl<'a> OrderGen<'a> {
             line.sku.push_str("-V2");
             line.title.push_str(" (new version)");
         }
+        // Shipping fees in euro cents: standard, express, economy; free
+        // domestic standard delivery from 50 euros, trade orders on account.
         let domestic = country.code == HOME;
-        let fee_cents = match (channel, domestic, service) {
-            (Channel::B2b, _, _) | (_, true, Service::Economy) => 0,
-            (_, true, Service::Express) => 990,
-            (_, true, Service::Standard) if goods >= local_price(5_000, country) => 0,
-            (_, true, Service::Standard) => 490,
-            (_, false, Service::Express) => 2_490,
-            (_, false, Service::Economy) => 690,
-            (_, false, Service::Standard) => 990,
+        let (standard, express, economy) = if domestic { (490, 990, 0) } else { (990, 2_490, 690) };
+        let free = channel == Channel::B2b
+            || (domestic && service == Service::Standard && goods >= local_price(5_000, country));
+        let fee_cents = match service {
+            _ if free => 0,
+            Service::Standard => standard,
+            Service::Express => express,
+            Service::Economy => economy,
         };
         let (num, den) = country.rate;
         o.total_minor = goods + (fee_cents * num / den + 5) / 10 * 10;
@@ -414,45 +356,4 @@ impl<'a> OrderGen<'a> {
         let weight = (self.hours[hour] - before).max(1);
         self.history_start + hour as i64 * HOUR + ((target.saturating_sub(before)) * 3_600 / weight) as i64
     }
-}
-
-/// The carrier pickup an order must make: express the same day when placed an
-/// hour before the cutoff, standard the next day (the day after when placed
-/// after noon), economy three days on.
-fn ship_by(created: i64, service: Service) -> i64 {
-    let day = created - created.rem_euclid(DAY);
-    let days = match service {
-        Service::Express => i64::from(created >= day + CUTOFF - HOUR),
-        Service::Standard => 1 + i64::from(created >= day + 12 * HOUR),
-        Service::Economy => 3,
-    };
-    day + CUTOFF + days * DAY
-}
-
-/// A euro-cent price in the destination's currency, ending in .99 when converted.
-fn local_price(eur_cents: i64, country: &Country) -> i64 {
-    let (num, den) = country.rate;
-    if num == den {
-        return eur_cents;
-    }
-    let units = (eur_cents * num / den + 50) / 100;
-    (units * 100 - 1).max(1)
-}
-
-/// Draws from a table of (value, weight).
-fn weighted<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
-    let total: u32 = table.iter().map(|(_, w)| w).sum();
-    by_weight(table, |(_, w)| *w, rng.random_range(0..total)).0
-}
-
-/// The item at position `x` when each item takes up `weight` places.
-fn by_weight<T>(items: &[T], weight: impl Fn(&T) -> u32, mut x: u32) -> &T {
-    for item in items {
-        let w = weight(item);
-        if x < w {
-            return item;
-        }
-        x -= w;
-    }
-    &items[items.len() - 1]
 }

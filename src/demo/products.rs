@@ -113,8 +113,14 @@ const HONEYS: &[(&str, &str)] = &[
 ];
 const GRANOLAS: &[(&str, &str)] =
     &[("Berry", "BER"), ("Chocolate", "CHO"), ("Nut", "NUT"), ("Apple Cinnamon", "APC"), ("Tropical", "TRO")];
-const BALMS: &[(&str, &str)] =
-    &[("Vanilla", "VAN"), ("Mint", "MNT"), ("Cherry", "CHE"), ("Honey", "HON"), ("Coconut", "COC"), ("Unscented", "UNS")];
+const BALMS: &[(&str, &str)] = &[
+    ("Vanilla", "VAN"),
+    ("Mint", "MNT"),
+    ("Cherry", "CHE"),
+    ("Honey", "HON"),
+    ("Coconut", "COC"),
+    ("Unscented", "UNS"),
+];
 
 const CLOTHES: &[Size] = &[
     s("Size S", "S", [300, 250, 20], 160, 100),

@@ -27,32 +27,31 @@ fn seeded(dir: &Path, name: &str, orders: u64, seed_value: u64) -> (Store, DemoS
     (store, summary)
 }
 
-/// Every row of the content tables (not events or movements, whose times
-/// come from the clock), as text, table by table.
+/// Tables whose contents the demo decides (events and movements carry clock times).
+const CONTENT_TABLES: &str =
+    "channels operators bins skus gtins lots stock orders order_lines order_holds order_search order_counts";
+
+/// Every row of the content tables and the demo's meta keys, as sorted text, table by table.
 fn contents(path: &Path) -> Vec<(String, Vec<String>)> {
     let conn = Connection::open(path).unwrap();
-    let tables = [
-        "channels", "operators", "bins", "skus", "gtins", "lots", "stock", "orders", "order_lines", "order_holds",
-        "order_search", "order_counts", "meta",
-    ];
-    tables
-        .iter()
-        .map(|table| {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-            let columns = stmt.column_count();
-            let order: Vec<String> = (1..=columns).map(|i| i.to_string()).collect();
-            drop(stmt);
-            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {}", order.join(", "))).unwrap();
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((0..columns).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
-                })
-                .unwrap()
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .unwrap();
-            ((*table).to_owned(), rows)
-        })
-        .collect()
+    let rows = |sql: &str| {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt
+            .query_map([], |r| {
+                Ok((0..columns).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.sort_unstable();
+        rows
+    };
+    let mut all: Vec<(String, Vec<String>)> =
+        CONTENT_TABLES.split(' ').map(|table| (table.to_owned(), rows(&format!("SELECT * FROM {table}")))).collect();
+    // Only the demo's own keys: the store may keep others of its own.
+    all.push(("meta".to_owned(), rows("SELECT * FROM meta WHERE key LIKE 'demo.%'")));
+    all
 }
 
 fn count(conn: &Connection, sql: &str) -> i64 {
@@ -150,7 +149,10 @@ fn the_seeded_store_holds_the_whole_warehouse() {
     assert_eq!(count(&conn, "SELECT count(DISTINCT sku_id) FROM stock"), 2_000, "every SKU is in stock");
     // Lots exactly for lot-tracked SKUs.
     assert_eq!(
-        count(&conn, "SELECT count(*) FROM stock s JOIN skus k ON k.id = s.sku_id WHERE (s.lot_id IS NULL) = (k.lot_tracked = 1)"),
+        count(
+            &conn,
+            "SELECT count(*) FROM stock s JOIN skus k ON k.id = s.sku_id WHERE (s.lot_id IS NULL) = (k.lot_tracked = 1)"
+        ),
         0
     );
     // Most of zone A's stock rows belong to fast movers: check the best sellers' share of order lines.
@@ -179,7 +181,8 @@ fn orders_look_like_a_real_floor() {
     assert!(small * 100 / lines >= 75, "{small} of {lines} lines have one or two units");
 
     let late = count(&conn, &format!("SELECT count(*) FROM orders WHERE {open} AND ship_by < {now}"));
-    let soon = count(&conn, &format!("SELECT count(*) FROM orders WHERE {open} AND ship_by BETWEEN {now} AND {now} + 14400"));
+    let soon =
+        count(&conn, &format!("SELECT count(*) FROM orders WHERE {open} AND ship_by BETWEEN {now} AND {now} + 14400"));
     assert!(late > 0 && soon > 0, "{late} late and {soon} due within four hours");
     let open_statuses = count(&conn, &format!("SELECT count(DISTINCT status) FROM orders WHERE {open}"));
     assert_eq!(open_statuses, 10, "every open status is on the floor");
@@ -205,14 +208,30 @@ fn held_orders_carry_the_problem_they_are_held_for() {
     let held_for = |reason: &str| format!("id IN (SELECT order_id FROM order_holds WHERE reason = '{reason}')");
     let bad_address = "(postcode = '' OR city = '')";
     let unknown_sku = "id IN (SELECT order_id FROM order_lines WHERE sku_id IS NULL)";
-    for (reason, problem) in
-        [("bad_address", bad_address), ("unpaid", "financial_status = 'pending'"), ("unknown_sku", unknown_sku)]
-    {
+    let no_customs = "country IN ('GB', 'US', 'CH') AND id IN (
+        SELECT order_id FROM order_lines l JOIN skus k ON k.id = l.sku_id WHERE k.hs_code IS NULL)";
+    for (reason, problem) in [
+        ("bad_address", bad_address),
+        ("unpaid", "financial_status = 'pending'"),
+        ("unknown_sku", unknown_sku),
+        ("missing_customs", no_customs),
+    ] {
         let with = count(&conn, &format!("SELECT count(*) FROM orders WHERE {problem}"));
-        let held = count(&conn, &format!("SELECT count(*) FROM orders WHERE {problem} AND status = 'held' AND {}", held_for(reason)));
-        assert_eq!(with, held, "every order with the {reason} problem is held for it, and only those");
+        let held = count(&conn, &format!("SELECT count(*) FROM orders WHERE {}", held_for(reason)));
+        let both = count(
+            &conn,
+            &format!("SELECT count(*) FROM orders WHERE {problem} AND status = 'held' AND {}", held_for(reason)),
+        );
+        assert!(with > 0, "no order has the {reason} problem");
+        assert_eq!((with, held), (both, both), "orders with the {reason} problem are exactly those held for it");
     }
-    assert_eq!(count(&conn, "SELECT count(*) FROM orders WHERE (status = 'held') <> (id IN (SELECT order_id FROM order_holds))"), 0);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM orders WHERE (status = 'held') <> (id IN (SELECT order_id FROM order_holds))"
+        ),
+        0
+    );
 }
 
 #[test]
@@ -261,4 +280,68 @@ fn open_orders_follow_the_formula() {
     assert_eq!(open_count(5_000), 250);
     assert_eq!(open_count(15_000), 250);
     assert_eq!(open_count(1_000_000), 16_666);
+}
+
+#[test]
+fn addresses_follow_each_countrys_format() {
+    let dir = tempfile::tempdir().unwrap();
+    seeded(dir.path(), "demo.db", ORDERS, 5);
+    let conn = Connection::open(dir.path().join("demo.db")).unwrap();
+    let mut stmt =
+        conn.prepare("SELECT country, postcode, phone, email, currency FROM orders WHERE postcode <> ''").unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    // d is a digit, L a capital letter, anything else itself.
+    let shape = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    'd'
+                } else if c.is_ascii_uppercase() {
+                    'L'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+    };
+    for (country, postcode, phone, email, currency) in &rows {
+        let want = match country.as_str() {
+            "DE" | "FR" | "IT" | "ES" | "US" => "ddddd",
+            "AT" | "BE" | "DK" | "CH" => "dddd",
+            "NL" => "dddd LL",
+            "PL" => "dd-ddd",
+            "SE" => "ddd dd",
+            // Outward codes vary in length (SW1, LS12); the inward half does not.
+            "GB" => &format!("{} dLL", shape(postcode.split(' ').next().unwrap())),
+            other => panic!("unexpected country {other}"),
+        };
+        assert_eq!(shape(postcode), want, "{country} postcode {postcode}");
+        assert!(phone.is_empty() || phone.starts_with('+'), "{phone}");
+        assert!(email.contains('@') && email.is_ascii(), "{email}");
+        assert_eq!(currency.len(), 3);
+    }
+}
+
+#[test]
+fn ship_by_follows_the_carrier_cutoff() {
+    use super::commerce::{Service, ship_by};
+    let at = |h: u32, m: u32| Utc.with_ymd_and_hms(2025, 6, 2, h, m, 0).unwrap().timestamp();
+    let day = 86_400;
+    assert_eq!(ship_by(at(9, 0), Service::Express), at(14, 0), "express before the cutoff ships today");
+    assert_eq!(ship_by(at(13, 30), Service::Express), at(14, 0) + day, "too close to the cutoff: tomorrow");
+    assert_eq!(ship_by(at(9, 0), Service::Standard), at(14, 0) + day);
+    assert_eq!(ship_by(at(15, 0), Service::Standard), at(14, 0) + 2 * day);
+    assert_eq!(ship_by(at(9, 0), Service::Economy), at(14, 0) + 3 * day);
 }

@@ -1,5 +1,5 @@
 //! The ingest benchmark's comparator: the same rows an import writes (order,
-//! lines, search words, audit event) written into bare tables (no
+//! lines, search text, audit event) written into bare tables (no
 //! constraints, no indexes, no triggers, no look-ups, no sanitising) with the
 //! same pragmas and batch size. Never used for real data.
 
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, params};
 
 use super::Result;
-use super::orders::search_tokens;
+use super::orders::search_words;
 use crate::domain::NewOrder;
 
 /// Inserts `orders` into a new file at `path`, `batch` orders per transaction;
@@ -23,7 +23,7 @@ pub fn raw_insert(path: &Path, orders: &[NewOrder], batch: usize) -> Result<Dura
              created_at, updated_at, ship_by, customer_name, address1, address2, city, region, postcode, country,
              phone, email, service, financial_status, total_minor, currency, note);
          CREATE TABLE order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping);
-         CREATE TABLE order_search (token, order_id);
+         CREATE TABLE order_search (order_id, words);
          CREATE TABLE events (id INTEGER PRIMARY KEY, at_ms, station, operator, kind, subject, details);",
     )?;
     let started = Instant::now();
@@ -40,7 +40,7 @@ pub fn raw_insert(path: &Path, orders: &[NewOrder], batch: usize) -> Result<Dura
                 "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
                  VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            let mut token_stmt = tx.prepare_cached("INSERT INTO order_search (token, order_id) VALUES (?1, ?2)")?;
+            let mut words_stmt = tx.prepare_cached("INSERT INTO order_search (order_id, words) VALUES (?1, ?2)")?;
             let mut event_stmt = tx.prepare_cached(
                 "INSERT INTO events (at_ms, station, operator, kind, subject, details) VALUES (?1, 'bench', 'system', 'order_imported', ?2, ?3)",
             )?;
@@ -81,9 +81,7 @@ pub fn raw_insert(path: &Path, orders: &[NewOrder], batch: usize) -> Result<Dura
                         line.requires_shipping
                     ])?;
                 }
-                for token in search_tokens(&a.name).chain(search_tokens(&o.channel_ref)) {
-                    token_stmt.execute(params![token, id])?;
-                }
+                words_stmt.execute(params![id, search_words(&a.name, &o.channel_ref)])?;
                 let details = format!("{} {} from {}", o.channel_ref, o.external_id, o.channel);
                 event_stmt.execute(params![o.created_at.timestamp_millis(), format!("order:{id}"), details])?;
             }

@@ -209,7 +209,7 @@ struct Inserter<'tx> {
     tx: &'tx Transaction<'tx>,
     order: rusqlite::CachedStatement<'tx>,
     line: rusqlite::CachedStatement<'tx>,
-    token: rusqlite::CachedStatement<'tx>,
+    words: rusqlite::CachedStatement<'tx>,
     event: rusqlite::CachedStatement<'tx>,
     channels: HashMap<String, i64>,
     skus: HashMap<String, Option<i64>>,
@@ -231,7 +231,7 @@ impl<'tx> Inserter<'tx> {
                 "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?,
-            token: tx.prepare_cached("INSERT OR IGNORE INTO order_search (token, order_id) VALUES (?1, ?2)")?,
+            words: tx.prepare_cached(SEARCH_INSERT)?,
             event: tx.prepare_cached(events::APPEND)?,
             channels: HashMap::new(),
             skus: HashMap::new(),
@@ -336,9 +336,7 @@ impl<'tx> Inserter<'tx> {
                 line.requires_shipping
             ])?;
         }
-        for token in search_tokens(&customer).chain(search_tokens(&channel_ref)) {
-            self.token.execute(params![token, id])?;
-        }
+        self.words.execute(params![id, search_words(&customer, &channel_ref)])?;
         Ok(Some(id))
     }
 }
@@ -360,12 +358,8 @@ fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Resul
         })?;
     let new_name = sanitize(&a.name);
     if new_name != old_name {
-        for token in search_tokens(&old_name) {
-            tx.execute("DELETE FROM order_search WHERE token = ?1 AND order_id = ?2", params![token, id])?;
-        }
-        for token in search_tokens(&new_name).chain(search_tokens(&channel_ref)) {
-            tx.execute("INSERT OR IGNORE INTO order_search (token, order_id) VALUES (?1, ?2)", params![token, id])?;
-        }
+        tx.execute("DELETE FROM order_search WHERE rowid = ?1", [id])?;
+        tx.execute(SEARCH_INSERT, params![id, search_words(&new_name, &channel_ref)])?;
     }
     tx.execute(
         "UPDATE orders SET updated_at = ?2, ship_by = ?3, customer_name = ?4, address1 = ?5, address2 = ?6, city = ?7,
@@ -391,7 +385,10 @@ fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Resul
     Ok(())
 }
 
-/// Lower-case alphanumeric words, for prefix search.
-pub(super) fn search_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+/// Adds an order's searchable text (rowid = order id).
+const SEARCH_INSERT: &str = "INSERT INTO order_search (rowid, words) VALUES (?1, ?2)";
+
+/// What search finds an order by: the customer's name and the channel's reference.
+pub(super) fn search_words(customer: &str, channel_ref: &str) -> String {
+    format!("{customer} {channel_ref}")
 }

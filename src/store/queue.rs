@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::DateTime;
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Result, Store, orders::search_tokens, status_from_sql};
+use super::{Result, Store, status_from_sql};
 use crate::domain::OrderStatus;
 use crate::domain::queue::{
     PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts,
@@ -97,6 +97,17 @@ fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
             format!(" AND o.priority {step} :priority"),
         ],
     }
+}
+
+/// An FTS5 query that needs every typed word as a word prefix: `"ana"* "lima"*`.
+/// Text is split where the tokenizer splits it (anything not a letter or
+/// digit), so each term is one token; an empty result matches no order.
+fn fts_prefix_query(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
@@ -193,36 +204,20 @@ impl Store {
         let rows = match query {
             SearchQuery::Number(number) => row_by_id(&self.conn, number.0)?.into_iter().collect(),
             SearchQuery::Text(text) => {
-                // Every word must start a word of the name or reference (one
-                // index range per word, intersected), or the whole text is a
-                // SKU code.
-                let words: Vec<String> = search_tokens(text).collect();
-                if words.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let bounds: Vec<String> = words.iter().flat_map(|w| [w.clone(), format!("{w}\u{10ffff}")]).collect();
-                let by_word = (0..words.len())
-                    .map(|i| {
-                        format!(
-                            "SELECT order_id FROM order_search WHERE token >= ?{} AND token < ?{}",
-                            2 * i + 1,
-                            2 * i + 2
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" INTERSECT ");
-                let (sku_param, limit_param) = (bounds.len() + 1, bounds.len() + 2);
-                let sql = format!(
-                    "{ROW_SELECT} WHERE o.id IN ({by_word}
-                         UNION SELECT order_id FROM order_lines WHERE sku_code = ?{sku_param})
-                     ORDER BY {SEARCH_ORDER} LIMIT ?{limit_param}"
-                );
+                // Every typed word must start a word of the name or reference,
+                // or the whole text is a SKU code.
+                let by_words = fts_prefix_query(text);
                 let sku = text.trim().to_uppercase();
-                let mut values: Vec<&dyn rusqlite::ToSql> = bounds.iter().map(|b| b as &dyn rusqlite::ToSql).collect();
-                values.push(&sku);
-                values.push(&limit);
+                let sql = format!(
+                    "{ROW_SELECT} WHERE o.id IN (
+                         SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1
+                         UNION SELECT order_id FROM order_lines
+                               WHERE sku_id = (SELECT id FROM skus WHERE code = ?2) AND sku_id IS NOT NULL
+                         UNION SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL)
+                     ORDER BY {SEARCH_ORDER} LIMIT ?3"
+                );
                 let mut stmt = self.conn.prepare_cached(&sql)?;
-                stmt.query_map(values.as_slice(), read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+                stmt.query_map(params![by_words, sku, limit], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
             }
         };
         Ok(rows)

@@ -130,7 +130,10 @@ CREATE TABLE order_lines (
     requires_shipping INTEGER NOT NULL CHECK (requires_shipping IN (0, 1)),
     PRIMARY KEY (order_id, line_no)
 ) WITHOUT ROWID;
-CREATE INDEX order_lines_sku ON order_lines (sku_code);
+-- SKU search: by the catalogue's id (small integer entries, cheap to keep up
+-- during imports), and by code only for the few lines whose SKU is unknown.
+CREATE INDEX order_lines_sku ON order_lines (sku_id) WHERE sku_id IS NOT NULL;
+CREATE INDEX order_lines_unknown_sku ON order_lines (sku_code) WHERE sku_id IS NULL;
 
 CREATE TABLE order_holds (
     id          INTEGER PRIMARY KEY,
@@ -142,12 +145,14 @@ CREATE TABLE order_holds (
 );
 CREATE INDEX order_holds_order ON order_holds (order_id);
 
--- Lower-case words of customer names and channel references, for search.
-CREATE TABLE order_search (
-    token    TEXT NOT NULL,
-    order_id INTEGER NOT NULL REFERENCES orders (id),
-    PRIMARY KEY (token, order_id)
-) WITHOUT ROWID;
+-- Customer names and channel references, for search (rowid = order id).
+-- FTS5 buffers a transaction's words and writes them at commit as one
+-- segment, so an import pays no random B-tree insert per word; contentless
+-- with row ids only (detail none): the text itself lives in orders.
+CREATE VIRTUAL TABLE order_search USING fts5 (
+    words, content = '', contentless_delete = 1, detail = 'none',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
 
 -- Orders per status, so the queue tabs never count a million rows. Changes
 -- and deletions are counted by triggers; inserts come in batches and are
