@@ -107,7 +107,9 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
     // Everything that can be wrong in the setup is found before the store is touched.
     let _layout = layout(loaded)?;
     let mut store = open_store(cli, loaded)?;
-    if cli.demo && store.totals()?.skus == 0 {
+    // Seeded unless the demo already seeded this store (a store with another
+    // catalogue, or a half-seeded one, gets the demo's explanation instead).
+    if cli.demo && store.meta(crate::demo::META_SEED)?.is_none() {
         eprintln!("Creating the demo warehouse in {} ...", store.path().display());
         seed_demo(&mut store, DEMO_ORDERS, DEMO_SEED)?;
     }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use packline::domain::queue::{PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery};
 use packline::domain::{
-    Actor, Address, BinCode, Gtin, HoldReason, NewOrder, NewOrderLine, NewSku, Operator, OrderNumber, OrderStatus,
+    Actor, Address, Bin, BinCode, Gtin, HoldReason, NewOrder, NewOrderLine, NewSku, Operator, OrderNumber, OrderStatus,
     Role, TransitionError, Zone,
 };
 use packline::store::{APPLICATION_ID, ImportSummary, LATEST_VERSION, SeedOrder, Store, StoreError};
@@ -152,7 +152,12 @@ fn bin(code: &str) -> BinCode {
 /// Bins 01-001-A and 01-002-A, SKUs MUG-RED and TEE-BLK-M.
 fn stocked() -> Env {
     let mut env = Env::new();
-    env.store.add_bins(&actor(), &[(bin("01-001-A"), Zone::A), (bin("01-002-A"), Zone::A)]).unwrap();
+    env.store
+        .add_bins(
+            &actor(),
+            &[Bin { code: bin("01-001-A"), zone: Zone::A }, Bin { code: bin("01-002-A"), zone: Zone::A }],
+        )
+        .unwrap();
     let gtin = Gtin::from_body13("400638133393").unwrap();
     env.store
         .add_skus(&actor(), &[sku("MUG-RED", "Mug, red", vec![gtin]), sku("TEE-BLK-M", "T-shirt, black, M", vec![])])
@@ -374,7 +379,9 @@ fn fill_v1(store: &mut Store) {
     store
         .add_skus(&a, &[sku("MUG-RED", "Mug, red", vec![gtin]), sku("TEE-BLK-M", "T-shirt, black, M", vec![])])
         .unwrap();
-    store.add_bins(&a, &[(bin("01-001-A"), Zone::A), (bin("03-017-B"), Zone::B)]).unwrap();
+    store
+        .add_bins(&a, &[Bin { code: bin("01-001-A"), zone: Zone::A }, Bin { code: bin("03-017-B"), zone: Zone::B }])
+        .unwrap();
     store
         .add_operator(&a, &Operator { badge: "EMP-0001".into(), name: "Ana Lima".into(), role: Role::Packer })
         .unwrap();

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::pick;
 use super::products::{KINDS, Tracking};
-use crate::domain::{BinCode, Gtin, Layout, NewSku, Zone};
+use crate::domain::{Bin, BinCode, Gtin, NewSku, Zone};
 
 /// How many SKUs the demo catalogue holds.
 pub const SKU_COUNT: usize = 2_000;
@@ -163,19 +163,6 @@ fn kind_counts() -> Vec<usize> {
     counts
 }
 
-/// Every bin of the layout with its zone: the nearest 20% to the depot are
-/// zone A, the next 30% B, the rest C (ties broken by bin code).
-pub fn zoned_bins(layout: &Layout) -> Vec<(BinCode, Zone)> {
-    let mut by_distance: Vec<(f64, BinCode)> =
-        layout.bins().map(|bin| (layout.distance_from_depot(bin).unwrap_or(f64::MAX), bin)).collect();
-    by_distance.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let count = by_distance.len();
-    let mut bins: Vec<(BinCode, Zone)> =
-        by_distance.into_iter().enumerate().map(|(rank, (_, bin))| (bin, Zone::by_rank(rank, count))).collect();
-    bins.sort_by_key(|(bin, _)| *bin);
-    bins
-}
-
 /// One put-away: (bin, SKU code, lot, units).
 pub type PutAway = (BinCode, String, Option<String>, u32);
 
@@ -183,8 +170,8 @@ pub type PutAway = (BinCode, String, Option<String>, u32);
 /// zone matching the SKU's class (some deliberately not, so slotting has
 /// something to suggest), extra bins anywhere. Lot-tracked SKUs get a lot
 /// code dated before `now`.
-pub fn put_away(catalog: &Catalog, bins: &[(BinCode, Zone)], rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Vec<PutAway> {
-    let zone_bins = |zone: Zone| bins.iter().filter(|(_, z)| *z == zone).map(|(b, _)| *b).collect::<Vec<_>>();
+pub fn put_away(catalog: &Catalog, bins: &[Bin], rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Vec<PutAway> {
+    let zone_bins = |zone: Zone| bins.iter().filter(|b| b.zone == zone).map(|b| b.code).collect::<Vec<_>>();
     let by_zone = [zone_bins(Zone::A), zone_bins(Zone::B), zone_bins(Zone::C)];
     let zone_index = |zone: Zone| match zone {
         Zone::A => 0,
@@ -204,7 +191,7 @@ pub fn put_away(catalog: &Catalog, bins: &[(BinCode, Zone)], rng: &mut ChaCha8Rn
         chosen.clear();
         chosen.push(*pick(rng, &by_zone[home]));
         while chosen.len() < places {
-            let extra = bins[rng.random_range(0..bins.len())].0;
+            let extra = bins[rng.random_range(0..bins.len())].code;
             if !chosen.contains(&extra) {
                 chosen.push(extra);
             }

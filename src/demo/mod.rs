@@ -137,7 +137,7 @@ pub fn seed(
             let operator = Operator { badge: (*badge).to_owned(), name: (*name).to_owned(), role: *role };
             keep_existing(store.add_operator(&actor, &operator))?;
         }
-        let bins = catalog::zoned_bins(&Layout::demo());
+        let bins = Layout::demo().zoned_bins();
         store.add_bins(&actor, &bins)?;
         store.add_skus(&actor, &catalog.skus)?;
         let mut stock_rng = ChaCha8Rng::seed_from_u64(catalogue_seed);

@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 
-use super::catalog::{self, Catalog, SKU_COUNT};
+use super::catalog::{Catalog, SKU_COUNT};
 use super::{DemoOptions, DemoSummary, open_count, seed};
 use crate::domain::{Gtin, Layout, Zone};
 use crate::store::{Store, StoreError};
@@ -114,18 +114,6 @@ fn demand_is_skewed_so_abc_classes_mean_something() {
     let draws = 100_000;
     let class_a = (0..draws).filter(|_| catalog.class(catalog.draw(&mut rng)) == Zone::A).count();
     assert!(class_a * 100 / draws >= 60, "top 20% of SKUs drew {class_a} of {draws}");
-}
-
-#[test]
-fn bins_are_zoned_20_30_50_by_distance() {
-    let layout = Layout::demo();
-    let bins = catalog::zoned_bins(&layout);
-    assert_eq!(bins.len(), 1_200);
-    let in_zone = |zone| bins.iter().filter(|(_, z)| *z == zone).count();
-    assert_eq!((in_zone(Zone::A), in_zone(Zone::B), in_zone(Zone::C)), (240, 360, 600));
-    let farthest_a = bins.iter().filter(|(_, z)| *z == Zone::A).map(|(b, _)| layout.distance_from_depot(*b).unwrap());
-    let nearest_c = bins.iter().filter(|(_, z)| *z == Zone::C).map(|(b, _)| layout.distance_from_depot(*b).unwrap());
-    assert!(farthest_a.fold(0.0, f64::max) <= nearest_c.fold(f64::MAX, f64::min));
 }
 
 #[test]
@@ -267,7 +255,7 @@ fn a_catalogue_the_demo_did_not_make_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("own.db")).unwrap();
     let actor = crate::domain::Actor::new("test", "system");
-    let bins = [("01-001-A".parse().unwrap(), Zone::A)];
+    let bins = [crate::domain::Bin { code: "01-001-A".parse().unwrap(), zone: Zone::A }];
     store.add_bins(&actor, &bins).unwrap();
     let err = seed(&mut store, &DemoOptions { orders: 10, seed: 1, now: now() }, &mut |_, _| {}).unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::location::BinCode;
+use super::location::{Bin, BinCode, Zone};
 
 /// A warehouse layout as described by `assets/layouts/*.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -142,6 +142,24 @@ impl Layout {
         self.point(bin).map(|p| self.travel(self.depot(), p))
     }
 
+    /// Every bin with its zone by walking distance from the depot: the nearest
+    /// 20% zone A, the next 30% B, the rest C (DESIGN section 6; ties broken
+    /// by bin code). In bin-code order.
+    #[must_use]
+    pub fn zoned_bins(&self) -> Vec<Bin> {
+        let mut by_distance: Vec<(f64, BinCode)> =
+            self.bins().map(|bin| (self.distance_from_depot(bin).unwrap_or(f64::MAX), bin)).collect();
+        by_distance.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let count = by_distance.len();
+        let mut bins: Vec<Bin> = by_distance
+            .into_iter()
+            .enumerate()
+            .map(|(rank, (_, code))| Bin { code, zone: Zone::by_rank(rank, count) })
+            .collect();
+        bins.sort_by_key(|bin| bin.code);
+        bins
+    }
+
     /// Every bin of the layout, aisle by aisle, bay by bay, level by level.
     pub fn bins(&self) -> impl Iterator<Item = BinCode> + '_ {
         (1..=self.aisles).flat_map(move |aisle| {
@@ -185,6 +203,19 @@ mod tests {
         assert!(via_back < c.y + d.y);
         // Symmetric.
         assert!((layout.travel(a, c) - layout.travel(c, a)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn zones_follow_walking_distance() {
+        let layout = Layout::demo();
+        let bins = layout.zoned_bins();
+        let count = |zone| bins.iter().filter(|b| b.zone == zone).count();
+        assert_eq!((count(Zone::A), count(Zone::B), count(Zone::C)), (240, 360, 600));
+        let distance = |b: &Bin| layout.distance_from_depot(b.code).unwrap();
+        let farthest_a = bins.iter().filter(|b| b.zone == Zone::A).map(distance).fold(0.0, f64::max);
+        let nearest_b = bins.iter().filter(|b| b.zone == Zone::B).map(distance).fold(f64::MAX, f64::min);
+        assert!(farthest_a <= nearest_b, "{farthest_a} > {nearest_b}");
+        assert!(bins.windows(2).all(|w| w[0].code < w[1].code));
     }
 
     #[test]

@@ -54,6 +54,13 @@ impl FromStr for BinCode {
     }
 }
 
+/// A bin of the warehouse with its ABC zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Bin {
+    pub code: BinCode,
+    pub zone: Zone,
+}
+
 /// ABC zone of a bin (by distance from the depot) or class of a SKU (by demand).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Zone {

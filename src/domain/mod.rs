@@ -15,7 +15,7 @@ pub mod text;
 
 pub use ids::OrderNumber;
 pub use layout::{Layout, LayoutError};
-pub use location::{BinCode, Zone};
+pub use location::{Bin, BinCode, Zone};
 pub use operator::{Actor, Operator, Role};
 pub use order::{Address, HoldReason, NewOrder, NewOrderLine};
 pub use sku::{Gtin, NewSku};

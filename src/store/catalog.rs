@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError, events, now_ms};
-use crate::domain::{Actor, BinCode, NewSku, Operator, Zone};
+use crate::domain::{Actor, Bin, NewSku, Operator};
 
 impl Store {
     /// Registers a sales channel (`kind`: rest, file or manual).
@@ -58,12 +58,12 @@ impl Store {
     }
 
     /// Adds bins with their ABC zones.
-    pub fn add_bins(&mut self, actor: &Actor, bins: &[(BinCode, Zone)]) -> Result<()> {
+    pub fn add_bins(&mut self, actor: &Actor, bins: &[Bin]) -> Result<()> {
         self.write(|tx| {
             let mut stmt =
                 tx.prepare_cached("INSERT INTO bins (code, aisle, bay, level, zone) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for (bin, zone) in bins {
-                stmt.execute(params![bin.to_string(), bin.aisle, bin.bay, bin.level.to_string(), zone.as_str()])?;
+            for Bin { code, zone } in bins {
+                stmt.execute(params![code.to_string(), code.aisle, code.bay, code.level.to_string(), zone.as_str()])?;
             }
             events::append(tx, now_ms(), actor, "bins_added", "layout", &format!("{} bins", bins.len()))?;
             Ok(())

@@ -40,11 +40,7 @@ impl Store {
         qty: u32,
         reference: &str,
     ) -> Result<()> {
-        self.write(|tx| {
-            let stock_id = ensure_stock_row(tx, bin, sku, lot)?;
-            apply(tx, actor, stock_id, &Change { on_hand: i64::from(qty), reserved: 0, kind: "receive", reference })?;
-            Ok(())
-        })
+        self.receive_stock_many(actor, &[(bin, sku.to_owned(), lot.map(str::to_owned), qty)], reference)
     }
 
     /// Puts many receipts away in one transaction (the demo warehouse, bulk
