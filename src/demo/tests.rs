@@ -11,7 +11,7 @@ use rusqlite::Connection;
 
 use super::catalog::{Catalog, SKU_COUNT};
 use super::{DemoOptions, DemoSummary, open_count, seed};
-use crate::domain::{Gtin, Layout, Zone};
+use crate::domain::{Gtin, Zone};
 use crate::store::{Store, StoreError};
 
 const ORDERS: u64 = 2_000;
