@@ -33,14 +33,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// One line on stderr, exit code 1; the full chain with RUST_BACKTRACE set.
+/// One line on stderr, exit code 1; with RUST_BACKTRACE set, the causes
+/// follow, one per line (a backtrace of this function would say nothing).
 fn fail(e: &dyn std::error::Error) -> ExitCode {
     let mut stderr = std::io::stderr();
-    let _ = if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
-        writeln!(stderr, "packline: {:?}", color_eyre::eyre::eyre!(e.to_string()))
-    } else {
-        writeln!(stderr, "packline: {e}")
-    };
+    let _ = writeln!(stderr, "packline: {e}");
+    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+        let mut source = e.source();
+        while let Some(cause) = source {
+            let _ = writeln!(stderr, "  caused by: {cause}");
+            source = cause.source();
+        }
+    }
     ExitCode::FAILURE
 }
 

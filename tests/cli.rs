@@ -187,18 +187,23 @@ fn seeded_store(home: &Path) -> std::path::PathBuf {
 }
 
 #[test]
-fn sigterm_ends_the_console_cleanly_within_a_second() {
+fn sigterm_and_sighup_end_the_console_cleanly_within_a_second() {
     let home = TempDir::new().unwrap();
     let db = seeded_store(home.path());
-    let mut console = Console::start(home.path(), &db);
-    console.wait_for("Open");
-    let pid = console.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let (took, status) = console.wait_exit(Duration::from_secs(5));
-    assert!(took < Duration::from_secs(1), "took {took:?}");
-    assert!(status.success(), "{status:?}");
-    // The terminal was given back: the alternate screen was left.
-    assert!(String::from_utf8_lossy(&console.screen).contains("\u{1b}[?1049l"), "alternate screen not left");
+    for signal in ["-TERM", "-HUP"] {
+        let mut console = Console::start(home.path(), &db);
+        console.wait_for("Open");
+        let pid = console.child.id().to_string();
+        assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+        let (took, status) = console.wait_exit(Duration::from_secs(5));
+        assert!(took < Duration::from_secs(1), "{signal}: took {took:?}");
+        assert!(status.success(), "{signal}: {status:?}");
+        // The terminal was given back: the alternate screen was left.
+        assert!(
+            String::from_utf8_lossy(&console.screen).contains("\u{1b}[?1049l"),
+            "{signal}: alternate screen not left"
+        );
+    }
 }
 
 #[test]
