@@ -177,7 +177,7 @@ impl Columns {
         if self.wide {
             vec!["Order", "Ref", "Customer", "Ctry", "L/U", "Ship by", "Due", "Service", "P", "Status", "Holds"]
         } else {
-            vec!["Order", "Customer", "L/U", "Due", "Status", "Holds"]
+            vec!["Order", "Customer", "L/U", "Due", "P", "Status", "Holds"]
         }
     }
 
@@ -199,11 +199,12 @@ impl Columns {
         } else {
             vec![
                 Constraint::Length(10),
-                Constraint::Fill(3),
+                Constraint::Fill(4),
                 Constraint::Length(5),
                 Constraint::Length(11),
+                Constraint::Length(1),
                 Constraint::Length(10),
-                Constraint::Fill(2),
+                Constraint::Fill(3),
             ]
         }
     }
@@ -240,6 +241,7 @@ impl Columns {
                 Cell::from(row.customer.clone()),
                 Cell::from(units),
                 Cell::from(due).style(due_style),
+                Cell::from(row.priority.to_string()),
                 status,
                 Cell::from(holds).style(theme::HOLD),
             ]);
