@@ -1373,3 +1373,15 @@ fn search_folds_accents_and_ignores_punctuation() {
     // Nothing searchable in the text: no match, and no error from the index.
     assert!(found(&env, "#-*\"").is_empty());
 }
+
+#[test]
+fn searches_scan_no_table_whole() {
+    let env = search_env();
+    for text in ["lima", "ana lima", "TEE-BLK-M", "1043"] {
+        let plan = env.store.explain_search(text).unwrap();
+        // The FTS5 index is a virtual table; everything else must be a seek.
+        let scans: Vec<&String> =
+            plan.iter().filter(|s| s.starts_with("SCAN") && !s.contains("VIRTUAL TABLE")).collect();
+        assert!(scans.is_empty(), "{text}: {plan:#?}");
+    }
+}

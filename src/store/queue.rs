@@ -99,6 +99,22 @@ fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
     }
 }
 
+/// A text search: every typed word must start a word of the name or
+/// reference (?1, an FTS5 query), or the whole text is a SKU code (?2).
+fn search_sql() -> String {
+    format!(
+        "{ROW_SELECT} WHERE o.id IN (
+             SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1
+             UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2)
+         ORDER BY {SEARCH_ORDER} LIMIT ?3"
+    )
+}
+
+/// The values of [`search_sql`] for what was typed.
+fn search_values(text: &str) -> (String, String) {
+    (fts_prefix_query(text), text.trim().to_uppercase())
+}
+
 /// An FTS5 query that needs every typed word as a word prefix: `"ana"* "lima"*`.
 /// Text is split where the tokenizer splits it (anything not a letter or
 /// digit), so each term is one token; an empty result matches no order.
@@ -195,6 +211,15 @@ impl Store {
         Ok(StatusCounts(counts))
     }
 
+    /// SQLite's query plan for a text search (a diagnostic: the tests check
+    /// that no table is scanned whole).
+    pub fn explain_search(&self, text: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", search_sql()))?;
+        let (by_words, sku) = search_values(text);
+        let steps = stmt.query_map(params![by_words, sku, 200], |r| r.get::<_, String>(3))?;
+        Ok(steps.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Orders matching a search, at most `limit`: open orders first (earliest
     /// ship-by first), then history (newest first).
     /// Text matches a channel reference word, a SKU code exactly, or the start
@@ -204,19 +229,8 @@ impl Store {
         let rows = match query {
             SearchQuery::Number(number) => row_by_id(&self.conn, number.0)?.into_iter().collect(),
             SearchQuery::Text(text) => {
-                // Every typed word must start a word of the name or reference,
-                // or the whole text is a SKU code.
-                let by_words = fts_prefix_query(text);
-                let sku = text.trim().to_uppercase();
-                let sql = format!(
-                    "{ROW_SELECT} WHERE o.id IN (
-                         SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1
-                         UNION SELECT order_id FROM order_lines
-                               WHERE sku_id = (SELECT id FROM skus WHERE code = ?2) AND sku_id IS NOT NULL
-                         UNION SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL)
-                     ORDER BY {SEARCH_ORDER} LIMIT ?3"
-                );
-                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let mut stmt = self.conn.prepare_cached(&search_sql())?;
+                let (by_words, sku) = search_values(text);
                 stmt.query_map(params![by_words, sku, limit], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
             }
         };

@@ -130,10 +130,8 @@ CREATE TABLE order_lines (
     requires_shipping INTEGER NOT NULL CHECK (requires_shipping IN (0, 1)),
     PRIMARY KEY (order_id, line_no)
 ) WITHOUT ROWID;
--- SKU search: by the catalogue's id (small integer entries, cheap to keep up
--- during imports), and by code only for the few lines whose SKU is unknown.
-CREATE INDEX order_lines_sku ON order_lines (sku_id) WHERE sku_id IS NOT NULL;
-CREATE INDEX order_lines_unknown_sku ON order_lines (sku_code) WHERE sku_id IS NULL;
+-- SKU search, for known and unknown SKUs alike.
+CREATE INDEX order_lines_sku ON order_lines (sku_code);
 
 CREATE TABLE order_holds (
     id          INTEGER PRIMARY KEY,
