@@ -1385,3 +1385,20 @@ fn searches_scan_no_table_whole() {
         assert!(scans.is_empty(), "{text}: {plan:#?}");
     }
 }
+
+#[test]
+fn search_finds_catalogue_and_unknown_skus() {
+    let mut env = Env::new();
+    env.store.add_skus(&actor(), &[sku("MUG-RED", "Mug, red", vec![])]).unwrap();
+    let mut known = new_order("K1", "Ana Lima");
+    known.lines = vec![line("MUG-RED", "Mug, red", 1)];
+    let mut unknown = new_order("U1", "Bruno Costa");
+    unknown.lines = vec![line("MUG-BLUE", "Mug, blue", 1)];
+    env.store.import_orders(&actor(), &[known, unknown]).unwrap();
+    assert_eq!(found(&env, "mug-red"), ["K1"]);
+    assert_eq!(found(&env, "MUG-BLUE"), ["U1"]);
+    for text in ["MUG-RED", "MUG-BLUE"] {
+        let plan = env.store.explain_search(text).unwrap();
+        assert!(!plan.iter().any(|s| s.starts_with("SCAN order_lines")), "{text}: {plan:#?}");
+    }
+}

@@ -100,12 +100,16 @@ fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
 }
 
 /// A text search: every typed word must start a word of the name or
-/// reference (?1, an FTS5 query), or the whole text is a SKU code (?2).
+/// reference (?1, an FTS5 query), or the whole text is a SKU code (?2), known
+/// to the catalogue or not. `UNION ALL`, since `IN` removes duplicates anyway
+/// and a `UNION` made SQLite scan every line in order to merge.
 fn search_sql() -> String {
     format!(
         "{ROW_SELECT} WHERE o.id IN (
              SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1
-             UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2)
+             UNION ALL SELECT order_id FROM order_lines
+                 WHERE sku_id = (SELECT id FROM skus WHERE code = ?2) AND sku_id IS NOT NULL
+             UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL)
          ORDER BY {SEARCH_ORDER} LIMIT ?3"
     )
 }

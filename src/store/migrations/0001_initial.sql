@@ -130,8 +130,11 @@ CREATE TABLE order_lines (
     requires_shipping INTEGER NOT NULL CHECK (requires_shipping IN (0, 1)),
     PRIMARY KEY (order_id, line_no)
 ) WITHOUT ROWID;
--- SKU search, for known and unknown SKUs alike.
-CREATE INDEX order_lines_sku ON order_lines (sku_code);
+-- SKU search: by the catalogue's id (small integer entries, cheaper to keep
+-- up during imports than codes), and by code only for the few lines whose SKU
+-- the catalogue does not know.
+CREATE INDEX order_lines_sku ON order_lines (sku_id) WHERE sku_id IS NOT NULL;
+CREATE INDEX order_lines_unknown_sku ON order_lines (sku_code) WHERE sku_id IS NULL;
 
 CREATE TABLE order_holds (
     id          INTEGER PRIMARY KEY,
