@@ -104,13 +104,21 @@ fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
 /// to the catalogue or not. `UNION ALL`, since `IN` removes duplicates anyway
 /// and a `UNION` made SQLite scan every line in order to merge.
 fn search_sql() -> String {
+    // Hits are ordered and cut to the limit on the bare order rows first
+    // (CROSS JOIN keeps SQLite driving from the hits, not scanning orders);
+    // the full queue row, with its per-row look-ups, is built only for the
+    // orders kept. A common name with thousands of hits then costs a sort.
     format!(
-        "{ROW_SELECT} WHERE o.id IN (
+        "WITH hits(id) AS (
              SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1
              UNION ALL SELECT order_id FROM order_lines
                  WHERE sku_id = (SELECT id FROM skus WHERE code = ?2) AND sku_id IS NOT NULL
-             UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL)
-         ORDER BY {SEARCH_ORDER} LIMIT ?3"
+             UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL),
+         kept(id) AS (
+             SELECT DISTINCT o.id FROM hits hit CROSS JOIN orders o ON o.id = hit.id
+             ORDER BY {SEARCH_ORDER} LIMIT ?3)
+         {ROW_SELECT} WHERE o.id IN (SELECT id FROM kept)
+         ORDER BY {SEARCH_ORDER}"
     )
 }
 
