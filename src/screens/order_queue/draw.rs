@@ -209,7 +209,8 @@ impl Columns {
         }
     }
 
-    fn row(self, row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> Row<'static> {
+    /// One table row; text the row already holds is borrowed, not copied.
+    fn row(self, row: &QueueRow, now: chrono::DateTime<chrono::Utc>) -> Row<'_> {
         let late = row.is_late(now);
         let (due, urgency) =
             if row.status.is_open() { format::countdown(row.ship_by, now) } else { ("—".to_owned(), Urgency::Later) };
@@ -225,20 +226,20 @@ impl Columns {
         let mut cells = vec![Cell::from(row.number().to_string()).style(number_style)];
         if self.wide {
             cells.extend([
-                Cell::from(row.channel_ref.clone()),
-                Cell::from(row.customer.clone()),
-                Cell::from(row.country.clone()),
+                Cell::from(row.channel_ref.as_str()),
+                Cell::from(row.customer.as_str()),
+                Cell::from(row.country.as_str()),
                 Cell::from(units),
                 Cell::from(format::short_time(row.ship_by)),
                 Cell::from(due).style(due_style),
-                Cell::from(row.service.clone()),
+                Cell::from(row.service.as_str()),
                 Cell::from(row.priority.to_string()),
                 status,
                 Cell::from(holds).style(theme::HOLD),
             ]);
         } else {
             cells.extend([
-                Cell::from(row.customer.clone()),
+                Cell::from(row.customer.as_str()),
                 Cell::from(units),
                 Cell::from(due).style(due_style),
                 Cell::from(row.priority.to_string()),
