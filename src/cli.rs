@@ -32,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Seed (or top up) a store with a realistic demo warehouse.
     Demo(DemoArgs),
+    /// Parse barcodes the way the console does; one JSON object per line.
+    Scan(ScanArgs),
     /// Run the headline benchmarks, each beside its comparator.
     Bench(BenchArgs),
     /// Internal: one timed start-up for `packline bench`.
@@ -50,6 +52,17 @@ pub struct DemoArgs {
     /// Random seed: the same seed gives the same warehouse.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The scanned strings (a GS1 separator may be given as the configured
+    /// substitute, or with --gs).
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+    /// This character stands for GS (0x1D) in DATA (overrides the config).
+    #[arg(long, value_name = "CHAR")]
+    pub gs: Option<char>,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +88,10 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
     match &cli.command {
         None => console(cli, loaded),
         Some(Command::Demo(args)) => demo(cli, loaded, args),
+        Some(Command::Scan(args)) => {
+            scan(args, loaded);
+            Ok(())
+        }
         Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
@@ -148,6 +165,19 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
             tracing::warn!(%reason, "terminal input ended");
             Ok(())
         }
+    }
+}
+
+/// `packline scan`: one JSON line per input; a bad scan is reported in its line.
+fn scan(args: &ScanArgs, loaded: &Loaded) {
+    let options = crate::scan::ParseOptions {
+        gs_substitute: args.gs.or_else(|| loaded.config.scanner.gs_substitute()),
+        today: chrono::Utc::now().date_naive(),
+    };
+    for data in &args.data {
+        let line = serde_json::to_string(&crate::scan::report(data, &options))
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        println!("{line}");
     }
 }
 

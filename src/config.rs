@@ -31,8 +31,24 @@ pub struct Config {
     pub store: StoreConfig,
     #[serde(default)]
     pub layout: LayoutConfig,
+    pub scanner: ScannerConfig,
     pub log: LogConfig,
     pub keymap: KeymapConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScannerConfig {
+    /// Stands for GS in scans (empty: none).
+    pub gs_substitute: String,
+}
+
+impl ScannerConfig {
+    /// The substitute character, if one is set.
+    #[must_use]
+    pub fn gs_substitute(&self) -> Option<char> {
+        self.gs_substitute.chars().next()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,6 +122,12 @@ impl Config {
             return Err(invalid(format!(
                 "log.level {:?} is not one of error, warn, info, debug, trace",
                 config.log.level
+            )));
+        }
+        if config.scanner.gs_substitute.chars().count() > 1 {
+            return Err(invalid(format!(
+                "scanner.gs_substitute must be one character, not {:?}",
+                config.scanner.gs_substitute
             )));
         }
         let keymap = Keymap::from_config(&config.keymap).map_err(invalid)?;

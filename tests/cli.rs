@@ -231,3 +231,20 @@ fn q_quits_the_console() {
     let (_took, status) = console.wait_exit(Duration::from_secs(5));
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn scan_prints_one_json_line_per_input() {
+    let home = TempDir::new().unwrap();
+    let inputs =
+        ["4006381333931", "]C1010950110153000317260630102402", "00106141411234567897", "4006381333932", "T0042"];
+    let output = run(packline(home.path()).arg("scan").args(inputs).args(["--gs", "^"]));
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), inputs.len());
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["gtin", "gs1", "sscc", "gtin", "tote"]);
+    assert_eq!(lines[1]["elements"][1]["date"], "2026-06-30");
+    assert_eq!(lines[3]["error"], "check digit of 4006381333932 should be 1");
+    assert!(lines[0]["error"].is_null() && lines[0].get("elements").is_none());
+}
