@@ -149,6 +149,8 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                     chrono::Utc::now(),
                     (size.width, size.height),
                 );
+                let scanner = &loaded.config.scanner;
+                app.set_scanner(scanner.wedge(), scanner.gs_substitute());
                 app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
             }
             Err(e) => Err(e),

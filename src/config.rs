@@ -41,6 +41,9 @@ pub struct Config {
 pub struct ScannerConfig {
     /// Stands for GS in scans (empty: none).
     pub gs_substitute: String,
+    pub median_gap_ms: u64,
+    pub max_gap_ms: u64,
+    pub min_length: usize,
 }
 
 impl ScannerConfig {
@@ -48,6 +51,16 @@ impl ScannerConfig {
     #[must_use]
     pub fn gs_substitute(&self) -> Option<char> {
         self.gs_substitute.chars().next()
+    }
+
+    /// The burst thresholds for the wedge.
+    #[must_use]
+    pub fn wedge(&self) -> crate::scan::wedge::WedgeConfig {
+        crate::scan::wedge::WedgeConfig {
+            median_gap: std::time::Duration::from_millis(self.median_gap_ms),
+            max_gap: std::time::Duration::from_millis(self.max_gap_ms),
+            min_len: self.min_length,
+        }
     }
 }
 
@@ -122,6 +135,13 @@ impl Config {
             return Err(invalid(format!(
                 "log.level {:?} is not one of error, warn, info, debug, trace",
                 config.log.level
+            )));
+        }
+        let s = &config.scanner;
+        if s.median_gap_ms == 0 || s.max_gap_ms < s.median_gap_ms || s.max_gap_ms > 1_000 {
+            return Err(invalid(format!(
+                "scanner gaps must satisfy 0 < median_gap_ms <= max_gap_ms <= 1000, not {} and {}",
+                s.median_gap_ms, s.max_gap_ms
             )));
         }
         if config.scanner.gs_substitute.chars().count() > 1 {

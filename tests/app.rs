@@ -3,6 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use packline::app::App;
@@ -33,9 +37,30 @@ fn app(path: &std::path::Path, size: (u16, u16)) -> App {
     App::new(Store::open(path).unwrap(), loaded.keymap, "TEST-1", now(), size)
 }
 
+/// A clock for key presses: every call is a little later than the last.
+fn clock(step_ms: u64) -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    static ELAPSED_MS: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(Instant::now);
+    start + Duration::from_millis(ELAPSED_MS.fetch_add(step_ms, Ordering::Relaxed) + step_ms)
+}
+
+/// A person pressing a key: 150 ms after the last one, then nothing more
+/// (so the scanner-burst detector hands it on).
 fn press(app: &mut App, code: KeyCode) {
+    let at = clock(150);
     let event = TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
-    app.handle(Event::Input(event, std::time::Instant::now()));
+    app.handle(Event::Input(event, at));
+    app.flush_input(at + Duration::from_millis(100));
+}
+
+/// A scanner: the code and Enter, 8 ms apart.
+fn scan(app: &mut App, code: &str) {
+    let key = |code| Event::Input(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)), clock(8));
+    for c in code.chars() {
+        app.handle(key(KeyCode::Char(c)));
+    }
+    app.handle(key(KeyCode::Enter));
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -189,4 +214,33 @@ fn snapshots_of_the_console() {
     let empty_dir = TempDir::new().unwrap();
     let empty = app(&empty_dir.path().join("empty.db"), (80, 24));
     insta::assert_snapshot!("console_empty_80x24", screen(&empty, (80, 24)));
+}
+
+#[test]
+fn a_scan_never_lands_in_the_search_box_and_opens_its_order() {
+    let (_dir, path) = demo_store(800);
+    let mut app = app(&path, (120, 40));
+    let target = app.queue().visible_rows()[2].clone();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "li");
+    scan(&mut app, &target.number().to_string());
+    // The typed text is untouched; the scanned order is shown with its detail.
+    assert_eq!(app.queue().search_input.as_deref(), Some("li"));
+    assert_eq!(app.queue().detail.as_ref().map(|d| d.row.id), Some(target.id));
+    assert!(!app.take_bell());
+}
+
+#[test]
+fn a_wrong_scan_rings_and_changes_nothing() {
+    let (_dir, path) = demo_store(300);
+    let mut app = app(&path, (120, 40));
+    let before = app.queue().visible_rows().to_vec();
+    scan(&mut app, "4006381333932");
+    assert!(app.take_bell(), "a refused scan rings the bell");
+    let text = screen(&app, (120, 40));
+    assert!(text.contains("Scan refused: check digit of 4006381333932 should be 1"), "{text}");
+    assert_eq!(app.queue().visible_rows(), before.as_slice());
+    // CMD-HELP opens the help from the scanner.
+    scan(&mut app, "CMD-HELP");
+    assert!(screen(&app, (120, 40)).contains("Show or hide this help"));
 }

@@ -14,6 +14,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Widget;
 
 use crate::domain::Operator;
+use crate::domain::queue::SearchQuery;
+use crate::scan::wedge::{Wedge, WedgeConfig, WedgeOutput};
+use crate::scan::{ParseOptions, Scan};
 use crate::screens::help::Help;
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
 use crate::store::Store;
@@ -53,6 +56,11 @@ pub struct App {
     data_version: i64,
     size: (u16, u16),
     exit: Option<Exit>,
+    /// Tells scanner bursts from typing.
+    wedge: Wedge,
+    scan_options: ParseOptions,
+    /// A terminal bell is owed (a scan was refused); the loop rings it.
+    bell: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -81,12 +89,41 @@ impl App {
             data_version,
             size: (width, height),
             exit: None,
+            wedge: Wedge::new(WedgeConfig::default()),
+            scan_options: ParseOptions { gs_substitute: None, today: now.date_naive() },
+            bell: false,
         };
         app.queue.page_size = order_queue::table_rows(app.queue_area());
         app.refresh_counts();
         let command = app.queue.reload_from_start();
         app.run_command(command);
         app
+    }
+
+    /// Scanner settings: the burst thresholds and a GS substitute.
+    pub fn set_scanner(&mut self, wedge: WedgeConfig, gs_substitute: Option<char>) {
+        self.wedge = Wedge::new(wedge);
+        self.scan_options.gs_substitute = gs_substitute;
+    }
+
+    /// When keys held back as a possible scan must be released.
+    #[must_use]
+    pub fn input_deadline(&self) -> Option<std::time::Instant> {
+        self.wedge.deadline()
+    }
+
+    /// Releases held keys whose time is up (the loop calls this at
+    /// [`App::input_deadline`]); returns whether the screen changed.
+    pub fn flush_input(&mut self, now: std::time::Instant) -> bool {
+        let outputs = self.wedge.tick(now);
+        let changed = !outputs.is_empty();
+        self.take_input(outputs);
+        changed
+    }
+
+    /// Whether a bell is owed; clears it.
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
     }
 
     /// Why the app wants to stop, once it does.
@@ -104,9 +141,11 @@ impl App {
     /// Reacts to one event; returns whether the screen needs redrawing.
     pub fn handle(&mut self, event: Event) -> bool {
         match event {
-            Event::Input(TermEvent::Key(key), _) if key.kind != KeyEventKind::Release => {
-                self.on_key(&key);
-                true
+            Event::Input(TermEvent::Key(key), at) if key.kind != KeyEventKind::Release => {
+                let outputs = self.wedge.push(key, at);
+                let changed = !outputs.is_empty();
+                self.take_input(outputs);
+                changed
             }
             Event::Input(TermEvent::Resize(width, height), _) => {
                 self.resize(width, height);
@@ -143,6 +182,50 @@ impl App {
             self.run_command(command);
         }
         self.load_wanted_detail();
+    }
+
+    fn take_input(&mut self, outputs: Vec<WedgeOutput>) {
+        for output in outputs {
+            match output {
+                WedgeOutput::Key(key) => self.on_key(&key),
+                WedgeOutput::Scan(code) => self.on_scan(&code),
+            }
+            if self.exit.is_some() {
+                return;
+            }
+        }
+    }
+
+    /// A scan, whatever has focus: it never lands in a text field.
+    fn on_scan(&mut self, code: &str) {
+        self.scan_options.today = self.now.date_naive();
+        let refused = match crate::scan::parse(code, &self.scan_options) {
+            Ok(Scan::Command("HELP")) => {
+                self.help_open = true;
+                None
+            }
+            Ok(Scan::Command("CANCEL")) => {
+                self.help_open = false;
+                self.forward(Action::ClearSearch);
+                None
+            }
+            Ok(Scan::Order(number)) => {
+                self.help_open = false;
+                self.run_command(QueueCommand::Search(SearchQuery::Number(number)));
+                if self.queue.selected_row().is_some() {
+                    self.queue.detail_open = true;
+                    self.load_wanted_detail();
+                }
+                None
+            }
+            Ok(other) => Some(format!("A {} scan does nothing on the order queue.", other.kind())),
+            Err(e) => Some(format!("Scan refused: {e}.")),
+        };
+        if let Some(message) = refused {
+            tracing::info!(scan = %crate::domain::text::sanitize(code), %message, "scan refused");
+            self.queue.on_error(message);
+            self.bell = true;
+        }
     }
 
     fn on_key(&mut self, key: &KeyEvent) {

@@ -15,7 +15,24 @@ pub async fn run<B: Backend>(
     events: &mut UnboundedReceiver<Event>,
 ) -> Result<Exit, B::Error> {
     terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
-    while let Some(event) = events.recv().await {
+    loop {
+        // Keys held back as a possible scan are released when their time is up.
+        let event = match app.input_deadline() {
+            Some(deadline) => tokio::select! {
+                event = events.recv() => event,
+                () = tokio::time::sleep_until(deadline.into()) => {
+                    if app.flush_input(std::time::Instant::now()) {
+                        terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+                    }
+                    if let Some(exit) = app.exit() {
+                        return Ok(exit.clone());
+                    }
+                    continue;
+                }
+            },
+            None => events.recv().await,
+        };
+        let Some(event) = event else { break };
         let mut redraw = app.handle(event);
         // Take everything already waiting (a scanner burst, a paste) before drawing once.
         while app.exit().is_none() {
@@ -27,6 +44,10 @@ pub async fn run<B: Backend>(
         }
         if redraw {
             terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+        }
+        if app.take_bell() {
+            // The terminal's bell: a refused scan must be heard at a pack station.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), b"\x07");
         }
     }
     Ok(Exit::InputClosed("the event channel closed".into()))

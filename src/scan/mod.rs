@@ -7,5 +7,6 @@ pub mod barcode;
 pub mod gs1;
 #[cfg(test)]
 mod tests;
+pub mod wedge;
 
 pub use barcode::{ParseOptions, Scan, ScanError, ScanReport, parse, report};

@@ -84,16 +84,10 @@ impl QueueScreen {
         Line::from(spans).render(area, buf);
     }
 
+    /// The message line (errors, refused scans); the search box sits on the
+    /// table's lower border, so a message is never hidden by typing.
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
-        if let Some(input) = &self.search_input {
-            Line::from(vec![
-                Span::styled(" Search: ", theme::HEADER),
-                Span::raw(input.clone()),
-                Span::styled("█", theme::DIM),
-                Span::styled("   Enter search · Esc cancel", theme::DIM),
-            ])
-            .render(area, buf);
-        } else if let Some((tone, message)) = &self.message {
+        if let Some((tone, message)) = &self.message {
             let style = match tone {
                 Tone::Info => theme::INFO,
                 Tone::Error => theme::ERROR,
@@ -129,6 +123,14 @@ impl QueueScreen {
 
     fn render_table(&self, area: Rect, buf: &mut Buffer) {
         let mut block = Block::default().borders(Borders::ALL).title(self.title());
+        if let Some(input) = &self.search_input {
+            block = block.title_bottom(Line::from(vec![
+                Span::styled(" Search: ", theme::HEADER),
+                Span::raw(input.clone()),
+                Span::styled("█ ", theme::DIM),
+                Span::styled("Enter search · Esc cancel ", theme::DIM),
+            ]));
+        }
         if let Some(position) = self.position() {
             block = block.title_bottom(position);
         }
