@@ -40,10 +40,35 @@ pub enum WedgeOutput {
     Scan(String),
 }
 
+/// How a terminated burst was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Fast enough and long enough: a scan.
+    Scanner,
+    /// Too slow: a person typing.
+    Typing,
+    /// Fast, but shorter than `min_len`.
+    TooShort,
+}
+
+/// One input ended by a terminator, as the scanner test screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Burst {
+    /// The characters (GS as 0x1D), without the terminator.
+    pub text: String,
+    /// The terminator key: "Enter", "Tab" or "LF".
+    pub terminator: &'static str,
+    /// Gaps before each following character and before the terminator.
+    pub gaps: Vec<Duration>,
+    pub verdict: Verdict,
+}
+
 /// The burst detector. Feed it every key press with the instant it was read.
 #[derive(Debug, Clone)]
 pub struct Wedge {
     config: WedgeConfig,
+    /// The last terminated input, for diagnostics (taken by the app).
+    last_burst: Option<Burst>,
     /// Keys held back, with their characters (GS for Ctrl+5) and times.
     held: Vec<(KeyEvent, char, Instant)>,
     /// When the last scan ended: a LF right after a CR belongs to it.
@@ -53,7 +78,12 @@ pub struct Wedge {
 impl Wedge {
     #[must_use]
     pub fn new(config: WedgeConfig) -> Self {
-        Self { config, held: Vec::new(), last_scan_end: None }
+        Self { config, last_burst: None, held: Vec::new(), last_scan_end: None }
+    }
+
+    /// The last input ended by a terminator, once; for the scanner test screen.
+    pub fn take_burst(&mut self) -> Option<Burst> {
+        self.last_burst.take()
     }
 
     /// When held keys must be released if nothing else arrives.
@@ -83,6 +113,7 @@ impl Wedge {
                 self.last_scan_end = None;
                 return out;
             }
+            self.last_burst = Some(self.describe(&key, at));
             if let Some(code) = self.burst_if_scan(at) {
                 self.held.clear();
                 self.last_scan_end = Some(at);
@@ -102,23 +133,50 @@ impl Wedge {
         out
     }
 
+    fn describe(&self, terminator: &KeyEvent, at: Instant) -> Burst {
+        let gaps = self.gaps(at);
+        let verdict = if self.burst_if_scan(at).is_some() {
+            Verdict::Scanner
+        } else if self.held.len() < self.config.min_len && self.fast(&gaps) {
+            Verdict::TooShort
+        } else {
+            Verdict::Typing
+        };
+        let terminator = match terminator.code {
+            KeyCode::Enter => "Enter",
+            KeyCode::Tab => "Tab",
+            _ => "LF",
+        };
+        Burst { text: self.held.iter().map(|(_, c, _)| *c).collect(), terminator, gaps, verdict }
+    }
+
+    /// Gaps between the held characters and before a terminator read at `at`.
+    fn gaps(&self, at: Instant) -> Vec<Duration> {
+        let mut gaps: Vec<Duration> = self.held.windows(2).map(|w| w[1].2.saturating_duration_since(w[0].2)).collect();
+        if let Some((_, _, last)) = self.held.last() {
+            gaps.push(at.saturating_duration_since(*last));
+        }
+        gaps
+    }
+
+    /// Whether gaps are as fast as a scanner's.
+    fn fast(&self, gaps: &[Duration]) -> bool {
+        if gaps.is_empty() || gaps.iter().any(|g| *g > self.config.max_gap) {
+            return false;
+        }
+        let mut sorted = gaps.to_vec();
+        sorted.sort_unstable();
+        sorted[sorted.len() / 2] < self.config.median_gap
+    }
+
     fn just_scanned(&self, at: Instant) -> bool {
         self.last_scan_end.is_some_and(|end| at.saturating_duration_since(end) <= self.config.max_gap)
     }
 
     /// The held characters as a scan, if their timing (terminator included) says so.
     fn burst_if_scan(&self, at: Instant) -> Option<String> {
-        if self.held.len() < self.config.min_len {
-            return None;
-        }
-        let mut gaps: Vec<Duration> = self.held.windows(2).map(|w| w[1].2.saturating_duration_since(w[0].2)).collect();
-        gaps.push(at.saturating_duration_since(self.held[self.held.len() - 1].2));
-        if gaps.iter().any(|g| *g > self.config.max_gap) {
-            return None;
-        }
-        gaps.sort_unstable();
-        let median = gaps[gaps.len() / 2];
-        (median < self.config.median_gap).then(|| self.held.iter().map(|(_, c, _)| *c).collect())
+        (self.held.len() >= self.config.min_len && self.fast(&self.gaps(at)))
+            .then(|| self.held.iter().map(|(_, c, _)| *c).collect())
     }
 
     fn release(&mut self) -> Vec<WedgeOutput> {
@@ -243,6 +301,23 @@ mod tests {
         assert_eq!(wedge.deadline(), Some(t0 + Duration::from_millis(60)));
         assert!(wedge.tick(t0 + Duration::from_millis(30)).is_empty());
         assert_eq!(wedge.tick(t0 + Duration::from_millis(60)), vec![WedgeOutput::Key(key('q'))]);
+    }
+
+    #[test]
+    fn every_terminated_input_is_described() {
+        let mut wedge = Wedge::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        for (i, c) in "T0042".chars().enumerate() {
+            wedge.push(key(c), t0 + Duration::from_millis(8 * i as u64));
+        }
+        wedge.push(enter(), t0 + Duration::from_millis(40));
+        let burst = wedge.take_burst().unwrap();
+        assert_eq!((burst.text.as_str(), burst.terminator, burst.verdict), ("T0042", "Enter", Verdict::Scanner));
+        assert_eq!(burst.gaps, vec![Duration::from_millis(8); 5]);
+        assert!(wedge.take_burst().is_none());
+        wedge.push(key('q'), t0 + Duration::from_secs(1));
+        wedge.push(enter(), t0 + Duration::from_millis(1_010));
+        assert_eq!(wedge.take_burst().unwrap().verdict, Verdict::TooShort);
     }
 
     #[test]
