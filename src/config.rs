@@ -31,9 +31,17 @@ pub struct Config {
     pub store: StoreConfig,
     #[serde(default)]
     pub layout: LayoutConfig,
+    pub session: SessionConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,
     pub keymap: KeymapConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionConfig {
+    /// Idle minutes before sign-out (0: never).
+    pub idle_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

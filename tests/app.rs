@@ -32,7 +32,16 @@ fn demo_store(orders: u64) -> (TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
+/// The console on `path`, signed in by scanning a picker's badge.
 fn app(path: &std::path::Path, size: (u16, u16)) -> App {
+    let mut app = signed_out(path, size);
+    scan(&mut app, "EMP-0002");
+    assert_eq!(app.operator().map(|o| o.badge.as_str()), Some("EMP-0002"));
+    app
+}
+
+/// The console as it opens: on the sign-in screen.
+fn signed_out(path: &std::path::Path, size: (u16, u16)) -> App {
     let loaded = Config::from_texts(None, "-").unwrap();
     App::new(Store::open(path).unwrap(), loaded.keymap, "TEST-1", now(), size)
 }
@@ -92,7 +101,10 @@ fn opens_on_the_open_queue_sorted_by_ship_by() {
     assert_eq!(queue.counts, store.status_counts().unwrap());
     let text = screen(&app, (120, 40));
     assert!(text.contains(&format!("{}", rows[0].number())), "{text}");
-    assert!(text.contains("TEST-1") && text.contains("not signed in") && text.contains("demo.db"), "{text}");
+    assert!(
+        text.contains("TEST-1") && text.contains("EMP-0002 Jonas Weber (picker)") && text.contains("demo.db"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -212,7 +224,7 @@ fn snapshots_of_the_console() {
     let app120 = app(&path, (120, 40));
     insta::assert_snapshot!("console_demo_120x40", screen(&app120, (120, 40)));
     let empty_dir = TempDir::new().unwrap();
-    let empty = app(&empty_dir.path().join("empty.db"), (80, 24));
+    let empty = signed_out(&empty_dir.path().join("empty.db"), (80, 24));
     insta::assert_snapshot!("console_empty_80x24", screen(&empty, (80, 24)));
 }
 
@@ -243,4 +255,91 @@ fn a_wrong_scan_rings_and_changes_nothing() {
     // CMD-HELP opens the help from the scanner.
     scan(&mut app, "CMD-HELP");
     assert!(screen(&app, (120, 40)).contains("Show or hide this help"));
+}
+
+#[test]
+fn sign_in_by_badge_and_out_by_command_barcode() {
+    let (_dir, path) = demo_store(300);
+    let mut app = signed_out(&path, (100, 30));
+    let text = screen(&app, (100, 30));
+    assert!(text.contains("Scan your badge") && text.contains("not signed in"), "{text}");
+    // Nothing but a badge works before sign-in.
+    scan(&mut app, "ORD-000001");
+    assert!(app.take_bell());
+    assert!(screen(&app, (100, 30)).contains("Sign in first: scan your badge."));
+    // A packer's badge signs in at once.
+    scan(&mut app, "EMP-0004");
+    assert_eq!(app.operator().map(|o| o.name.as_str()), Some("Marek Nowak"));
+    assert!(screen(&app, (100, 30)).contains("EMP-0004 Marek Nowak (packer)"));
+    // CMD-LOGOUT signs out, audited.
+    scan(&mut app, "CMD-LOGOUT");
+    assert!(app.operator().is_none());
+    let store = Store::open(&path).unwrap();
+    let newest = store.operator_events("EMP-0004", 2).unwrap();
+    assert_eq!(newest.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["sign_out", "sign_in"]);
+    assert_eq!((newest[0].details.as_str(), newest[0].station.as_str()), ("CMD-LOGOUT", "TEST-1"));
+}
+
+#[test]
+fn supervisors_need_their_pin_and_wrong_pins_pause_sign_in() {
+    let (_dir, path) = demo_store(300);
+    let mut app = signed_out(&path, (100, 30));
+    scan(&mut app, "EMP-0001");
+    assert!(app.operator().is_none(), "a supervisor is not signed in by the badge alone");
+    assert!(screen(&app, (100, 30)).contains("type your PIN"));
+    for _ in 0..3 {
+        type_text(&mut app, "9999");
+        press(&mut app, KeyCode::Enter);
+    }
+    let text = screen(&app, (100, 30));
+    assert!(text.contains("Wrong PIN 3 times: wait 30 s."), "{text}");
+    // Even the right PIN waits until the pause is over.
+    scan(&mut app, "EMP-0001");
+    assert!(screen(&app, (100, 30)).contains("Too many wrong PINs"));
+    app.handle(Event::Tick(now() + chrono::Duration::seconds(31)));
+    scan(&mut app, "EMP-0001");
+    type_text(&mut app, packline::demo::DEMO_PIN);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.operator().map(|o| o.badge.as_str()), Some("EMP-0001"));
+    // The refusals are in the audit trail.
+    let store = Store::open(&path).unwrap();
+    let refused = store.operator_events("EMP-0001", 10).unwrap().iter().filter(|e| e.kind == "sign_in_refused").count();
+    assert_eq!(refused, 3);
+}
+
+#[test]
+fn an_idle_station_signs_out() {
+    let (_dir, path) = demo_store(300);
+    let mut app = app(&path, (100, 30));
+    app.handle(Event::Tick(now() + chrono::Duration::minutes(14)));
+    assert!(app.operator().is_some());
+    app.handle(Event::Tick(now() + chrono::Duration::minutes(16)));
+    assert!(app.operator().is_none());
+    assert!(screen(&app, (100, 30)).contains("Scan your badge"));
+}
+
+#[test]
+fn the_scanner_test_screen_records_scans_instead_of_acting_on_them() {
+    let (_dir, path) = demo_store(300);
+    let mut app = signed_out(&path, (120, 40));
+    press(&mut app, KeyCode::F(2));
+    assert!(app.scanner_test().is_some());
+    // A badge scanned here is recorded, not a sign-in.
+    scan(&mut app, "EMP-0002");
+    assert!(app.operator().is_none());
+    // A scanner without an Enter suffix: a fast burst and then nothing.
+    for c in "T0042".chars() {
+        app.handle(Event::Input(TermEvent::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)), clock(8)));
+    }
+    app.flush_input(clock(100));
+    let entries = app.scanner_test().unwrap().entries();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].burst.text, "EMP-0002");
+    assert_eq!(entries[1].report.kind, "badge");
+    assert_eq!(entries[0].burst.text, "T0042");
+    let text = screen(&app, (120, 40));
+    assert!(text.contains("no Enter after the code"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.scanner_test().is_none());
+    assert!(screen(&app, (120, 40)).contains("Scan your badge"));
 }

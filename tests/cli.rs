@@ -192,7 +192,7 @@ fn sigterm_and_sighup_end_the_console_cleanly_within_a_second() {
     let db = seeded_store(home.path());
     for signal in ["-TERM", "-HUP"] {
         let mut console = Console::start(home.path(), &db);
-        console.wait_for("Open");
+        console.wait_for("Sign in");
         let pid = console.child.id().to_string();
         assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
         let (took, status) = console.wait_exit(Duration::from_secs(5));
@@ -211,7 +211,7 @@ fn a_hung_up_terminal_ends_the_console() {
     let home = TempDir::new().unwrap();
     let db = seeded_store(home.path());
     let mut console = Console::start(home.path(), &db);
-    console.wait_for("Open");
+    console.wait_for("Sign in");
     // Closing the master side is what a dropped SSH session does to the pty.
     drop(console.master.take());
     let (took, status) = console.wait_exit(Duration::from_secs(5));
@@ -221,12 +221,21 @@ fn a_hung_up_terminal_ends_the_console() {
 }
 
 #[test]
-fn q_quits_the_console() {
+fn ctrl_c_quits_from_sign_in_and_q_quits_once_signed_in() {
     use std::io::Write;
     let home = TempDir::new().unwrap();
     let db = seeded_store(home.path());
     let mut console = Console::start(home.path(), &db);
+    console.wait_for("Sign in");
+    console.master.as_mut().unwrap().write_all(b"\x03").unwrap();
+    let (_took, status) = console.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+    // A badge typed as a scanner would (one burst and CR), then q.
+    let mut console = Console::start(home.path(), &db);
+    console.wait_for("Sign in");
+    console.master.as_mut().unwrap().write_all(b"EMP-0002\r").unwrap();
     console.wait_for("Open");
+    std::thread::sleep(Duration::from_millis(200));
     console.master.as_mut().unwrap().write_all(b"q").unwrap();
     let (_took, status) = console.wait_exit(Duration::from_secs(5));
     assert!(status.success(), "{status:?}");

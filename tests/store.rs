@@ -1409,3 +1409,20 @@ fn search_finds_catalogue_and_unknown_skus() {
         assert!(!plan.iter().any(|s| s.starts_with("SCAN order_lines")), "{text}: {plan:#?}");
     }
 }
+
+#[test]
+fn pins_are_stored_hashed_and_checked() {
+    let mut env = Env::new();
+    let boss = Operator { badge: "EMP-0001".into(), name: "Sabine".into(), role: Role::Supervisor };
+    env.store.add_operator(&actor(), &boss).unwrap();
+    assert!(!env.store.verify_pin("EMP-0001", "1234").unwrap(), "no PIN set yet");
+    for bad in ["12", "12a4", "1234567890123"] {
+        assert!(env.store.set_pin(&actor(), "EMP-0001", bad).is_err(), "{bad}");
+    }
+    assert!(env.store.set_pin(&actor(), "EMP-0099", "1234").is_err(), "unknown badge");
+    env.store.set_pin(&actor(), "EMP-0001", "4711").unwrap();
+    assert!(env.store.verify_pin("EMP-0001", "4711").unwrap());
+    assert!(!env.store.verify_pin("EMP-0001", "4712").unwrap());
+    let stored: String = env.raw().query_row("SELECT pin_hash FROM operators", [], |r| r.get(0)).unwrap();
+    assert!(stored.starts_with("$argon2") && !stored.contains("4711"), "{stored}");
+}

@@ -9,6 +9,10 @@ use serde::Deserialize;
 pub enum Action {
     /// Leave packline (everything done is already stored).
     Quit,
+    /// Sign the current operator out (the station returns to sign-in).
+    SignOut,
+    /// Open or close the scanner test screen.
+    ScannerTest,
     /// Open or close the help overlay.
     ToggleHelp,
     /// Re-read the current screen from the store.

@@ -6,6 +6,7 @@ pub mod action;
 pub mod event;
 pub mod keymap;
 mod run;
+mod session;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
@@ -13,12 +14,12 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Widget;
 
-use crate::domain::Operator;
 use crate::domain::queue::SearchQuery;
 use crate::scan::wedge::{Wedge, WedgeConfig, WedgeOutput};
 use crate::scan::{ParseOptions, Scan};
 use crate::screens::help::Help;
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
+use crate::screens::scanner_test::ScannerTestScreen;
 use crate::store::Store;
 use crate::widgets::key_hints::KeyHints;
 use crate::widgets::status_bar::StatusBar;
@@ -49,7 +50,7 @@ pub struct App {
     keymap: Keymap,
     station: String,
     store_label: String,
-    operator: Option<Operator>,
+    session: session::Session,
     queue: QueueScreen,
     help_open: bool,
     now: DateTime<Utc>,
@@ -61,6 +62,8 @@ pub struct App {
     scan_options: ParseOptions,
     /// A terminal bell is owed (a scan was refused); the loop rings it.
     bell: bool,
+    /// The scanner test screen, while it is open (it takes every input).
+    scanner_test: Option<ScannerTestScreen>,
 }
 
 impl std::fmt::Debug for App {
@@ -82,7 +85,7 @@ impl App {
             keymap,
             station: station.to_owned(),
             store_label,
-            operator: None,
+            session: session::Session::new(true, now),
             queue: QueueScreen::new(now),
             help_open: false,
             now,
@@ -92,7 +95,9 @@ impl App {
             wedge: Wedge::new(WedgeConfig::default()),
             scan_options: ParseOptions { gs_substitute: None, today: now.date_naive() },
             bell: false,
+            scanner_test: None,
         };
+        app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
         app.refresh_counts();
         let command = app.queue.reload_from_start();
@@ -168,6 +173,8 @@ impl App {
     pub fn dispatch(&mut self, action: Action) {
         match action {
             Action::Quit => self.exit = Some(Exit::Quit),
+            Action::SignOut => self.sign_out("signed out"),
+            Action::ScannerTest => self.open_scanner_test(),
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Refresh => {
                 self.refresh_counts();
@@ -185,6 +192,34 @@ impl App {
     }
 
     fn take_input(&mut self, outputs: Vec<WedgeOutput>) {
+        if let Some(screen) = self.scanner_test.as_mut() {
+            // The test screen records what arrived instead of acting on it.
+            if let Some(burst) = self.wedge.take_burst() {
+                let report = crate::scan::report(&burst.text, &self.scan_options);
+                screen.record(burst, report);
+            }
+            if let Some((text, gaps)) = self.wedge.take_unterminated() {
+                screen.unterminated(text, gaps);
+            }
+            for output in outputs {
+                if let WedgeOutput::Key(key) = output {
+                    let action = self.keymap.action(Section::OrderQueue, Key::from_event(&key));
+                    match action {
+                        Some(Action::Quit) if key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) => {
+                            self.exit = Some(Exit::Quit);
+                        }
+                        Some(Action::ScannerTest) => self.scanner_test = None,
+                        _ if key.code == crossterm::event::KeyCode::Esc => self.scanner_test = None,
+                        _ => {}
+                    }
+                    if self.scanner_test.is_none() || self.exit.is_some() {
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+        let _ = (self.wedge.take_burst(), self.wedge.take_unterminated());
         for output in outputs {
             match output {
                 WedgeOutput::Key(key) => self.on_key(&key),
@@ -196,10 +231,45 @@ impl App {
         }
     }
 
+    fn open_scanner_test(&mut self) {
+        self.help_open = false;
+        self.scanner_test = Some(ScannerTestScreen::new());
+    }
+
+    /// Whether the scanner test screen is open.
+    #[must_use]
+    pub fn scanner_test(&self) -> Option<&ScannerTestScreen> {
+        self.scanner_test.as_ref()
+    }
+
+    /// Handles `code` as the wedge hands on a scan (benchmarks and probes
+    /// that do not simulate key timing).
+    pub fn scan(&mut self, code: &str) {
+        self.on_scan(code);
+    }
+
     /// A scan, whatever has focus: it never lands in a text field.
     fn on_scan(&mut self, code: &str) {
         self.scan_options.today = self.now.date_naive();
-        let refused = match crate::scan::parse(code, &self.scan_options) {
+        self.session.last_activity = self.now;
+        let parsed = crate::scan::parse(code, &self.scan_options);
+        // A badge signs in (after signing out whoever was signed in).
+        if let Ok(Scan::Badge(badge)) = &parsed {
+            self.sign_out("another badge was scanned");
+            let command = self.session.screen.badge_scanned(badge);
+            self.sign_in(command);
+            return;
+        }
+        if matches!(parsed, Ok(Scan::Command("LOGOUT"))) {
+            self.sign_out("CMD-LOGOUT");
+            return;
+        }
+        if self.session.operator.is_none() && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            self.session.screen.refuse("Sign in first: scan your badge.".into());
+            self.bell = true;
+            return;
+        }
+        let refused = match parsed {
             Ok(Scan::Command("HELP")) => {
                 self.help_open = true;
                 None
@@ -229,8 +299,25 @@ impl App {
     }
 
     fn on_key(&mut self, key: &KeyEvent) {
+        self.session.last_activity = self.now;
         let pressed = Key::from_event(key);
         let action = self.keymap.action(Section::OrderQueue, pressed);
+        if self.session.operator.is_none() && !self.help_open {
+            // Characters go to the badge or PIN field; ctrl-c still quits, F1 still helps.
+            match action {
+                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
+                Some(Action::ScannerTest) => self.open_scanner_test(),
+                Some(Action::ToggleHelp) if !matches!(key.code, crossterm::event::KeyCode::Char(_)) => {
+                    self.help_open = true;
+                }
+                _ => {
+                    if let Some(command) = self.session.screen.type_key(key) {
+                        self.sign_in(command);
+                    }
+                }
+            }
+            return;
+        }
         if self.help_open {
             let closes = matches!(action, Some(Action::ToggleHelp)) || key.code == crossterm::event::KeyCode::Esc;
             match action {
@@ -267,6 +354,9 @@ impl App {
         let minute_changed = now.timestamp() / 60 != self.now.timestamp() / 60;
         self.now = now;
         self.queue.now = now;
+        if self.check_idle() {
+            return true;
+        }
         let version = match self.store.data_version() {
             Ok(v) => v,
             Err(e) => {
@@ -369,9 +459,21 @@ impl Widget for &App {
         }
         let [main, hints, status] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        self.queue.render(main, buf);
-        self.hints().render(hints, buf);
-        let operator = self.operator.as_ref().map(|o| format!("{} {}", o.badge, o.name));
+        if let Some(screen) = &self.scanner_test {
+            screen.render(main, buf);
+            let test_hints = [("Scan", "anything"), ("Esc", "Back"), ("^C", "Quit")];
+            KeyHints(test_hints.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect()).render(hints, buf);
+        } else if self.session.operator.is_some() {
+            self.queue.render(main, buf);
+            self.hints().render(hints, buf);
+        } else {
+            self.session.screen.render(main, buf);
+            let sign_in_hints =
+                [("Scan", "badge"), ("Enter", "Sign in"), ("Esc", "Clear"), ("F1", "Help"), ("^C", "Quit")];
+            KeyHints(sign_in_hints.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect())
+                .render(hints, buf);
+        }
+        let operator = self.session.operator.as_ref().map(|o| format!("{} {} ({})", o.badge, o.name, o.role));
         StatusBar { station: &self.station, operator: operator.as_deref(), store: &self.store_label, now: self.now }
             .render(status, buf);
         if self.help_open {

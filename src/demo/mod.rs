@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::{Actor, Address, Layout, NewOrder, Operator, OrderStatus};
+use crate::domain::{Actor, Address, Layout, NewOrder, Operator, OrderStatus, Role};
 use crate::store::{SeedOrder, Store, StoreError};
 use catalog::Catalog;
 use commerce::Channel;
@@ -34,6 +34,9 @@ use orders::OrderGen;
 /// Orders per `seed_orders` call: one transaction and one progress step each.
 const BATCH: usize = 10_000;
 /// Meta key holding the seed the catalogue was made from.
+/// The demo supervisors' PIN (documented in the README).
+pub const DEMO_PIN: &str = "1234";
+
 pub const META_SEED: &str = "demo.seed";
 /// Meta key holding how many demo orders the store has been given.
 pub const META_ORDERS: &str = "demo.orders";
@@ -136,6 +139,9 @@ pub fn seed(
         for (badge, name, role) in names::OPERATORS {
             let operator = Operator { badge: (*badge).to_owned(), name: (*name).to_owned(), role: *role };
             keep_existing(store.add_operator(&actor, &operator))?;
+            if operator.role == Role::Supervisor {
+                store.set_pin(&actor, &operator.badge, DEMO_PIN)?;
+            }
         }
         let bins = Layout::demo().zoned_bins();
         store.add_bins(&actor, &bins)?;

@@ -67,8 +67,11 @@ pub struct Burst {
 #[derive(Debug, Clone)]
 pub struct Wedge {
     config: WedgeConfig,
-    /// The last terminated input, for diagnostics (taken by the app).
+    /// The last input ended by a terminator, for diagnostics (taken by the app).
     last_burst: Option<Burst>,
+    /// The last run of at least `min_len` characters released without any
+    /// terminator (a scanner with no Enter suffix), with its gaps.
+    last_unterminated: Option<(String, Vec<Duration>)>,
     /// Keys held back, with their characters (GS for Ctrl+5) and times.
     held: Vec<(KeyEvent, char, Instant)>,
     /// When the last scan ended: a LF right after a CR belongs to it.
@@ -78,12 +81,17 @@ pub struct Wedge {
 impl Wedge {
     #[must_use]
     pub fn new(config: WedgeConfig) -> Self {
-        Self { config, last_burst: None, held: Vec::new(), last_scan_end: None }
+        Self { config, last_burst: None, last_unterminated: None, held: Vec::new(), last_scan_end: None }
     }
 
     /// The last input ended by a terminator, once; for the scanner test screen.
     pub fn take_burst(&mut self) -> Option<Burst> {
         self.last_burst.take()
+    }
+
+    /// The last run released for want of a terminator, once.
+    pub fn take_unterminated(&mut self) -> Option<(String, Vec<Duration>)> {
+        self.last_unterminated.take()
     }
 
     /// When held keys must be released if nothing else arrives.
@@ -95,7 +103,15 @@ impl Wedge {
     /// Releases held keys whose burst can no longer become a scan.
     pub fn tick(&mut self, now: Instant) -> Vec<WedgeOutput> {
         match self.deadline() {
-            Some(deadline) if now >= deadline => self.release(),
+            Some(deadline) if now >= deadline => {
+                if self.held.len() >= self.config.min_len {
+                    let text = self.held.iter().map(|(_, c, _)| *c).collect();
+                    let mut gaps = self.gaps(now);
+                    gaps.pop();
+                    self.last_unterminated = Some((text, gaps));
+                }
+                self.release()
+            }
             _ => Vec::new(),
         }
     }

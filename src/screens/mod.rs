@@ -3,3 +3,5 @@
 
 pub mod help;
 pub mod order_queue;
+pub mod scanner_test;
+pub mod sign_in;

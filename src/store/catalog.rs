@@ -89,6 +89,57 @@ impl Store {
         })
     }
 
+    /// Sets (or replaces) an operator's PIN, stored as an Argon2 hash.
+    pub fn set_pin(&mut self, actor: &Actor, badge: &str, pin: &str) -> Result<()> {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        if pin.len() < 4 || pin.len() > 12 || !pin.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(StoreError::Invalid("a PIN is 4 to 12 digits".into()));
+        }
+        // rand's thread generator is a CSPRNG seeded from the OS.
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+            .map_err(|e| StoreError::Invalid(format!("cannot make a salt: {e}")))?;
+        let hash = argon2::Argon2::default()
+            .hash_password(pin.as_bytes(), &salt)
+            .map_err(|e| StoreError::Invalid(format!("cannot hash the PIN: {e}")))?
+            .to_string();
+        self.write(|tx| {
+            let changed = tx.execute("UPDATE operators SET pin_hash = ?2 WHERE badge = ?1", params![badge, hash])?;
+            if changed == 0 {
+                return Err(StoreError::Invalid(format!("no operator has badge {badge}")));
+            }
+            events::append(tx, now_ms(), actor, "pin_set", &format!("operator:{badge}"), "")?;
+            Ok(())
+        })
+    }
+
+    /// Whether `pin` is the operator's PIN (false when none is set).
+    pub fn verify_pin(&self, badge: &str, pin: &str) -> Result<bool> {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        let stored: Option<String> = self
+            .conn
+            .query_row("SELECT pin_hash FROM operators WHERE badge = ?1 AND active = 1", [badge], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let Some(stored) = stored else { return Ok(false) };
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| StoreError::Invalid(format!("stored PIN of {badge} is unreadable: {e}")))?;
+        Ok(argon2::Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+    }
+
+    /// Records a sign-in, sign-out or refused sign-in in the audit trail.
+    pub fn record_session(&mut self, actor: &Actor, kind: SessionEvent, badge: &str, details: &str) -> Result<()> {
+        self.write(|tx| {
+            let subject = format!("operator:{}", crate::domain::text::sanitize(badge));
+            events::append(tx, now_ms(), actor, kind.as_str(), &subject, &crate::domain::text::sanitize(details))?;
+            Ok(())
+        })
+    }
+
+    /// The newest `limit` audit events about an operator (sign-ins, PINs).
+    pub fn operator_events(&self, badge: &str, limit: usize) -> Result<Vec<crate::domain::queue::EventRecord>> {
+        Ok(events::for_subject(&self.conn, &format!("operator:{badge}"), limit)?)
+    }
+
     /// The active operator with this badge, if any.
     pub fn operator(&self, badge: &str) -> Result<Option<Operator>> {
         let found = self
@@ -115,6 +166,25 @@ impl Store {
             channels: count("SELECT count(*) FROM channels")?,
             operators: count("SELECT count(*) FROM operators")?,
         })
+    }
+}
+
+/// What happened to a session, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEvent {
+    SignIn,
+    SignOut,
+    SignInRefused,
+}
+
+impl SessionEvent {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignOut => "sign_out",
+            Self::SignInRefused => "sign_in_refused",
+        }
     }
 }
 

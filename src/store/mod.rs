@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::domain::{OrderNumber, OrderStatus, TransitionError};
 
-pub use catalog::Totals;
+pub use catalog::{SessionEvent, Totals};
 pub use orders::{ImportSummary, SeedOrder};
 pub use schema::{LATEST_VERSION, Pragmas};
 pub use stock::StockBalance;

@@ -82,7 +82,9 @@ CREATE TABLE operators (
     badge  TEXT NOT NULL UNIQUE CHECK (badge GLOB 'EMP-[0-9]*'),
     name   TEXT NOT NULL,
     role   TEXT NOT NULL CHECK (role IN ('picker', 'packer', 'supervisor')),
-    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    -- Argon2 PHC string; supervisors sign in with a PIN as well as a badge.
+    pin_hash TEXT
 );
 
 -- Times are UTC unix seconds. Priority 1 is the most urgent.
