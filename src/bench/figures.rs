@@ -20,20 +20,24 @@ use crate::errors::{Error, Result};
 use crate::store::Store;
 
 /// The figures measured so far, in DESIGN's order.
-pub(super) const NAMES: [&str; 4] = ["render_queue_p99", "first_frame", "memory_rss", "ingest_ratio"];
+pub(super) const NAMES: [&str; 5] =
+    ["scan_to_frame_p99", "render_queue_p99", "first_frame", "memory_rss", "ingest_ratio"];
 
 /// Measures every figure, or only `only`.
 pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result<Report> {
     let wanted = |name: &str| only.is_none_or(|o| o == name);
     let mut figures = Vec::new();
     let queue_db = dir.join("queue.db");
-    if NAMES[..3].iter().any(|n| wanted(n)) {
+    if NAMES[..4].iter().any(|n| wanted(n)) {
         eprintln!("bench: building a {}-order demo store ...", crate::widgets::format::count(plan.store_orders));
         let mut store = Store::open(&queue_db)?;
         let options = crate::demo::DemoOptions { orders: plan.store_orders, seed: 7, now: Utc::now() };
         crate::demo::seed(&mut store, &options, &mut |_, _| {})?;
     }
     eprintln!("bench: measuring ...");
+    if wanted("scan_to_frame_p99") {
+        figures.push(super::latency::scan_to_frame(&queue_db, plan.store_orders, plan.scans, &plan.note())?);
+    }
     if wanted("render_queue_p99") {
         figures.push(render_queue(plan, &queue_db)?);
     }

@@ -3,6 +3,7 @@
 //! says so (`value: null` and a note), never a made-up number.
 
 mod figures;
+mod latency;
 mod probe;
 mod report;
 
@@ -25,19 +26,21 @@ pub struct Plan {
     pub frames: usize,
     /// Child processes started for the first-frame figure.
     pub starts: usize,
+    /// Order scans sent for the scan-latency figure.
+    pub scans: usize,
 }
 
 impl Plan {
     #[must_use]
     pub fn new(quick: bool) -> Self {
         if quick {
-            Self { quick, store_orders: 100_000, ingest_orders: 20_000, frames: 300, starts: 5 }
+            Self { quick, store_orders: 100_000, ingest_orders: 20_000, frames: 300, starts: 5, scans: 60 }
         } else {
-            Self { quick, store_orders: 1_000_000, ingest_orders: 100_000, frames: 1_000, starts: 11 }
+            Self { quick, store_orders: 1_000_000, ingest_orders: 100_000, frames: 1_000, starts: 11, scans: 200 }
         }
     }
 
-    fn note(&self) -> String {
+    pub(crate) fn note(&self) -> String {
         if self.quick {
             format!(
                 "quick run: {} orders (budgets are for 1,000,000)",
