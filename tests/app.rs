@@ -343,3 +343,34 @@ fn the_scanner_test_screen_records_scans_instead_of_acting_on_them() {
     assert!(app.scanner_test().is_none());
     assert!(screen(&app, (120, 40)).contains("Scan your badge"));
 }
+
+#[test]
+fn only_a_supervisor_may_change_priority() {
+    let (_dir, path) = demo_store(300);
+    // A picker is refused, with a bell, and nothing changes.
+    let mut app = app(&path, (120, 40));
+    let row = app.queue().visible_rows()[0].clone();
+    press(&mut app, KeyCode::Char('+'));
+    assert!(app.take_bell());
+    assert!(screen(&app, (120, 40)).contains("Only a supervisor can change an order's priority."));
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.order_detail(row.number(), 20).unwrap().unwrap().row.priority, row.priority);
+    // The supervisor (badge and PIN) makes it more urgent; the change is audited.
+    let mut app = signed_out(&path, (120, 40));
+    scan(&mut app, "EMP-0001");
+    type_text(&mut app, packline::demo::DEMO_PIN);
+    press(&mut app, KeyCode::Enter);
+    let row = app.queue().visible_rows().iter().find(|r| r.priority > 1).unwrap().clone();
+    while app.queue().selected_row().unwrap().id != row.id {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('+'));
+    assert!(!app.take_bell());
+    let detail = store.order_detail(row.number(), 20).unwrap().unwrap();
+    assert_eq!(detail.row.priority, row.priority - 1);
+    let event = detail.events.iter().find(|e| e.kind == "priority_changed").unwrap();
+    assert_eq!(
+        (event.operator.as_str(), event.details.clone()),
+        ("EMP-0001", format!("{} -> {}", row.priority, row.priority - 1))
+    );
+}

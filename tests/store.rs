@@ -1426,3 +1426,19 @@ fn pins_are_stored_hashed_and_checked() {
     let stored: String = env.raw().query_row("SELECT pin_hash FROM operators", [], |r| r.get(0)).unwrap();
     assert!(stored.starts_with("$argon2") && !stored.contains("4711"), "{stored}");
 }
+
+#[test]
+fn priority_changes_are_checked_and_audited() {
+    let mut env = Env::new();
+    env.store.import_orders(&actor(), &[new_order("P1", "Ana Lima")]).unwrap();
+    let number = OrderNumber(1);
+    assert!(env.store.set_priority(&actor(), number, 0).is_err());
+    assert!(env.store.set_priority(&actor(), number, 10).is_err());
+    env.store.set_priority(&actor(), number, 2).unwrap();
+    let detail = env.store.order_detail(number, 5).unwrap().unwrap();
+    assert_eq!(detail.row.priority, 2);
+    assert!(detail.events.iter().any(|e| e.kind == "priority_changed" && e.details.ends_with("-> 2")));
+    env.store.transition_order(&actor(), number, OrderStatus::Cancelled, "").unwrap();
+    let err = env.store.set_priority(&actor(), number, 1).unwrap_err().to_string();
+    assert!(err.contains("cancelled"), "{err}");
+}

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::domain::Role;
+
 /// A user intent, bound to keys in the config's `[keymap]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,4 +43,28 @@ pub enum Action {
     ClearSearch,
     /// Show or hide the selected item's detail.
     ToggleDetail,
+    /// Make the selected order more urgent (supervisors only).
+    RaisePriority,
+    /// Make the selected order less urgent (supervisors only).
+    LowerPriority,
+}
+
+impl Action {
+    /// The role an action needs; `None`: anyone signed in.
+    #[must_use]
+    pub fn required_role(self) -> Option<Role> {
+        match self {
+            Self::RaisePriority | Self::LowerPriority => Some(Role::Supervisor),
+            _ => None,
+        }
+    }
+
+    /// What the action is called in a refusal ("change an order's priority").
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::RaisePriority | Self::LowerPriority => "change an order's priority",
+            _ => "do that",
+        }
+    }
 }

@@ -169,12 +169,23 @@ impl App {
         }
     }
 
-    /// Applies an action as if its key had been pressed.
+    /// Applies an action as if its key had been pressed; actions a role may
+    /// not take are refused with a message and a bell, and change nothing.
     pub fn dispatch(&mut self, action: Action) {
+        if let Some(role) = action.required_role() {
+            let allowed = self.session.operator.as_ref().is_some_and(|o| o.role == role);
+            if !allowed {
+                self.queue.on_error(format!("Only a {role} can {}.", action.describe()));
+                self.bell = true;
+                return;
+            }
+        }
         match action {
             Action::Quit => self.exit = Some(Exit::Quit),
             Action::SignOut => self.sign_out("signed out"),
             Action::ScannerTest => self.open_scanner_test(),
+            Action::RaisePriority => self.change_priority(-1),
+            Action::LowerPriority => self.change_priority(1),
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Refresh => {
                 self.refresh_counts();
@@ -227,6 +238,30 @@ impl App {
             }
             if self.exit.is_some() {
                 return;
+            }
+        }
+    }
+
+    /// Moves the selected order's priority by `step` (negative: more urgent).
+    fn change_priority(&mut self, step: i64) {
+        let Some(row) = self.queue.selected_row() else { return };
+        let (number, priority) = (row.number(), (row.priority + step).clamp(1, 9));
+        let actor = self.actor();
+        match self.store.set_priority(&actor, number, priority) {
+            Ok(()) => {
+                self.queue.detail = None;
+                let command = match &self.queue.results {
+                    Some(results) => crate::domain::queue::SearchQuery::parse(&results.query).map(QueueCommand::Search),
+                    None => Some(self.queue.reload_in_place()),
+                };
+                if let Some(command) = command {
+                    self.run_command(command);
+                }
+                self.load_wanted_detail();
+            }
+            Err(e) => {
+                self.queue.on_error(store_message(&e));
+                self.bell = true;
             }
         }
     }

@@ -125,6 +125,27 @@ impl Store {
         })
     }
 
+    /// Sets an open order's priority (1 most urgent .. 9), with an audit event.
+    pub fn set_priority(&mut self, actor: &Actor, number: OrderNumber, priority: i64) -> Result<()> {
+        if !(1..=9).contains(&priority) {
+            return Err(StoreError::Invalid(format!("priority runs from 1 (most urgent) to 9, not {priority}")));
+        }
+        self.write(|tx| {
+            let status = current_status(tx, number)?;
+            if !status.is_open() {
+                return Err(StoreError::Invalid(format!("order {number} is {status}: its priority no longer matters")));
+            }
+            let old: i64 = tx.query_row("SELECT priority FROM orders WHERE id = ?1", [number.0], |r| r.get(0))?;
+            if old == priority {
+                return Ok(());
+            }
+            tx.execute("UPDATE orders SET priority = ?2 WHERE id = ?1", params![number.0, priority])?;
+            let details = format!("{old} -> {priority}");
+            events::append(tx, now_ms(), actor, "priority_changed", &events::order_subject(number.0), &details)?;
+            Ok(())
+        })
+    }
+
     /// The status of one order.
     pub fn order_status(&self, number: OrderNumber) -> Result<OrderStatus> {
         current_status(&self.conn, number)
