@@ -30,9 +30,34 @@ impl Widget for StatusBar<'_> {
             Span::raw(format!("store {}", self.store)),
         ]);
         let clock_width = clock.len() as u16 + 1;
-        left.render(Rect { width: area.width.saturating_sub(clock_width), ..area }, buf);
+        // A column of space always separates the left part from the clock.
+        left.render(Rect { width: area.width.saturating_sub(clock_width + 1), ..area }, buf);
         if area.width > clock_width {
             Line::raw(clock).render(Rect { x: area.right() - clock_width, width: clock_width, ..area }, buf);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_long_left_part_never_touches_the_clock() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 12, 8, 0).unwrap();
+        let bar = StatusBar {
+            station: "STATION-1",
+            operator: Some("EMP-0001 Sabine Hoffmann (supervisor)"),
+            store: "packline.db",
+            now,
+        };
+        let area = Rect::new(0, 0, 80, 1);
+        let mut buf = Buffer::empty(area);
+        bar.render(area, &mut buf);
+        let line: String = (0..80).map(|x| buf[(x, 0)].symbol()).collect();
+        let clock = line.find("12:08 UTC").expect("the clock is shown");
+        assert!(line[..clock].ends_with(' '), "the clock is set apart: {line:?}");
+        assert!(line.contains("store packline.d"), "{line:?}");
     }
 }
