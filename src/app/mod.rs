@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod event;
+mod input;
 pub mod keymap;
 mod run;
 mod session;
@@ -14,9 +15,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Widget;
 
-use crate::domain::queue::SearchQuery;
-use crate::scan::wedge::{Wedge, WedgeConfig, WedgeOutput};
-use crate::scan::{ParseOptions, Scan};
+use crate::scan::ParseOptions;
+use crate::scan::wedge::{Wedge, WedgeConfig};
 use crate::screens::help::Help;
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
 use crate::screens::scanner_test::ScannerTestScreen;
@@ -105,27 +105,6 @@ impl App {
         app
     }
 
-    /// Scanner settings: the burst thresholds and a GS substitute.
-    pub fn set_scanner(&mut self, wedge: WedgeConfig, gs_substitute: Option<char>) {
-        self.wedge = Wedge::new(wedge);
-        self.scan_options.gs_substitute = gs_substitute;
-    }
-
-    /// When keys held back as a possible scan must be released.
-    #[must_use]
-    pub fn input_deadline(&self) -> Option<std::time::Instant> {
-        self.wedge.deadline()
-    }
-
-    /// Releases held keys whose time is up (the loop calls this at
-    /// [`App::input_deadline`]); returns whether the screen changed.
-    pub fn flush_input(&mut self, now: std::time::Instant) -> bool {
-        let outputs = self.wedge.tick(now);
-        let changed = !outputs.is_empty();
-        self.take_input(outputs);
-        changed
-    }
-
     /// Whether a bell is owed; clears it.
     pub fn take_bell(&mut self) -> bool {
         std::mem::take(&mut self.bell)
@@ -202,46 +181,6 @@ impl App {
         self.load_wanted_detail();
     }
 
-    fn take_input(&mut self, outputs: Vec<WedgeOutput>) {
-        if let Some(screen) = self.scanner_test.as_mut() {
-            // The test screen records what arrived instead of acting on it.
-            if let Some(burst) = self.wedge.take_burst() {
-                let report = crate::scan::report(&burst.text, &self.scan_options);
-                screen.record(burst, report);
-            }
-            if let Some((text, gaps)) = self.wedge.take_unterminated() {
-                screen.unterminated(text, gaps);
-            }
-            for output in outputs {
-                if let WedgeOutput::Key(key) = output {
-                    let action = self.keymap.action(Section::OrderQueue, Key::from_event(&key));
-                    match action {
-                        Some(Action::Quit) if key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) => {
-                            self.exit = Some(Exit::Quit);
-                        }
-                        Some(Action::ScannerTest) => self.scanner_test = None,
-                        _ if key.code == crossterm::event::KeyCode::Esc => self.scanner_test = None,
-                        _ => {}
-                    }
-                    if self.scanner_test.is_none() || self.exit.is_some() {
-                        return;
-                    }
-                }
-            }
-            return;
-        }
-        let _ = (self.wedge.take_burst(), self.wedge.take_unterminated());
-        for output in outputs {
-            match output {
-                WedgeOutput::Key(key) => self.on_key(&key),
-                WedgeOutput::Scan(code) => self.on_scan(&code),
-            }
-            if self.exit.is_some() {
-                return;
-            }
-        }
-    }
-
     /// Moves the selected order's priority by `step` (negative: more urgent).
     fn change_priority(&mut self, step: i64) {
         let Some(row) = self.queue.selected_row() else { return };
@@ -266,74 +205,7 @@ impl App {
         }
     }
 
-    fn open_scanner_test(&mut self) {
-        self.help_open = false;
-        self.scanner_test = Some(ScannerTestScreen::new());
-    }
-
-    /// Whether the scanner test screen is open.
-    #[must_use]
-    pub fn scanner_test(&self) -> Option<&ScannerTestScreen> {
-        self.scanner_test.as_ref()
-    }
-
-    /// Handles `code` as the wedge hands on a scan (benchmarks and probes
-    /// that do not simulate key timing).
-    pub fn scan(&mut self, code: &str) {
-        self.on_scan(code);
-    }
-
-    /// A scan, whatever has focus: it never lands in a text field.
-    fn on_scan(&mut self, code: &str) {
-        self.scan_options.today = self.now.date_naive();
-        self.session.last_activity = self.now;
-        let parsed = crate::scan::parse(code, &self.scan_options);
-        // A badge signs in (after signing out whoever was signed in).
-        if let Ok(Scan::Badge(badge)) = &parsed {
-            self.sign_out("another badge was scanned");
-            let command = self.session.screen.badge_scanned(badge);
-            self.sign_in(command);
-            return;
-        }
-        if matches!(parsed, Ok(Scan::Command("LOGOUT"))) {
-            self.sign_out("CMD-LOGOUT");
-            return;
-        }
-        if self.session.operator.is_none() && !matches!(parsed, Ok(Scan::Command("HELP"))) {
-            self.session.screen.refuse("Sign in first: scan your badge.".into());
-            self.bell = true;
-            return;
-        }
-        let refused = match parsed {
-            Ok(Scan::Command("HELP")) => {
-                self.help_open = true;
-                None
-            }
-            Ok(Scan::Command("CANCEL")) => {
-                self.help_open = false;
-                self.forward(Action::ClearSearch);
-                None
-            }
-            Ok(Scan::Order(number)) => {
-                self.help_open = false;
-                self.run_command(QueueCommand::Search(SearchQuery::Number(number)));
-                if self.queue.selected_row().is_some() {
-                    self.queue.detail_open = true;
-                    self.load_wanted_detail();
-                }
-                None
-            }
-            Ok(other) => Some(format!("A {} scan does nothing on the order queue.", other.kind())),
-            Err(e) => Some(format!("Scan refused: {e}.")),
-        };
-        if let Some(message) = refused {
-            tracing::info!(scan = %crate::domain::text::sanitize(code), %message, "scan refused");
-            self.queue.on_error(message);
-            self.bell = true;
-        }
-    }
-
-    fn on_key(&mut self, key: &KeyEvent) {
+    pub(super) fn on_key(&mut self, key: &KeyEvent) {
         self.session.last_activity = self.now;
         let pressed = Key::from_event(key);
         let action = self.keymap.action(Section::OrderQueue, pressed);
