@@ -32,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Seed (or top up) a store with a realistic demo warehouse.
     Demo(DemoArgs),
+    /// Import orders from a CSV or JSONL file: all of it or, on any bad row, nothing.
+    Import(ImportArgs),
     /// Parse barcodes the way the console does; one JSON object per line.
     Scan(ScanArgs),
     /// Run the headline benchmarks, each beside its comparator.
@@ -52,6 +54,15 @@ pub struct DemoArgs {
     /// Random seed: the same seed gives the same warehouse.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A .csv file (columns as DESIGN section 9) or a .jsonl file of channel-API orders.
+    pub file: PathBuf,
+    /// The channel a JSONL file's orders come from (CSV rows name their own).
+    #[arg(long, value_name = "CODE")]
+    pub channel: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +99,7 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
     match &cli.command {
         None => console(cli, loaded),
         Some(Command::Demo(args)) => demo(cli, loaded, args),
+        Some(Command::Import(args)) => import(cli, loaded, args),
         Some(Command::Scan(args)) => {
             scan(args, loaded);
             Ok(())
@@ -169,6 +181,71 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// At most this many file errors are printed; the count says how many more.
+const SHOWN_ERRORS: usize = 20;
+
+/// `packline import`: parse the whole file first, then store it in one transaction.
+fn import(cli: &Cli, loaded: &Loaded, args: &ImportArgs) -> Result<()> {
+    use crate::sync::file;
+    let name = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).map_err(Error::io(format!("cannot read {name}")))?;
+    let extension = args.file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let parsed = match extension.as_str() {
+        "csv" => file::parse_csv(&name, &text),
+        "jsonl" | "ndjson" => {
+            let channel = args.channel.as_deref().ok_or_else(|| {
+                Error::Other(format!("{name}: a JSONL file needs --channel CODE (the channel its orders come from)"))
+            })?;
+            file::parse_jsonl(&name, &text, channel)
+        }
+        _ => return Err(Error::Other(format!("{name}: packline imports .csv and .jsonl files"))),
+    };
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            for error in errors.iter().take(SHOWN_ERRORS) {
+                eprintln!("{error}");
+            }
+            if errors.len() > SHOWN_ERRORS {
+                eprintln!("... and {} more", errors.len() - SHOWN_ERRORS);
+            }
+            let rows = if errors.len() == 1 { "1 bad row" } else { "bad rows" };
+            return Err(Error::Other(format!("{name}: {rows}; nothing was imported")));
+        }
+    };
+    let mut store = open_store(cli, loaded)?;
+    let actor = crate::domain::Actor::new(loaded.config.station.name.clone(), "import");
+    let mut channels: Vec<&str> = parsed.orders.iter().map(|o| o.channel.as_str()).collect();
+    channels.sort_unstable();
+    channels.dedup();
+    for code in channels {
+        if store.ensure_channel(&actor, code, code, "file")? {
+            eprintln!("{name}: new channel {code:?} registered");
+        }
+    }
+    let bar = indicatif::ProgressBar::new(parsed.orders.len() as u64);
+    if parsed.orders.len() < 20_000 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let summary =
+        store.import_orders_with_progress(&actor, &parsed.orders, &mut |done| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+    let count = crate::widgets::format::count;
+    println!(
+        "{name}: {} orders: {} new, {} updated, {} unchanged{}",
+        count(parsed.orders.len() as u64),
+        count(summary.inserted),
+        count(summary.updated),
+        count(summary.unchanged),
+        if parsed.cancelled > 0 {
+            format!(", {} cancelled at the channel and skipped", parsed.cancelled)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
 }
 
 /// `packline scan`: one JSON line per input; a bad scan is reported in its line.

@@ -17,5 +17,6 @@ pub mod logging;
 pub mod scan;
 pub mod screens;
 pub mod store;
+pub mod sync;
 pub mod tui;
 pub mod widgets;

@@ -257,3 +257,47 @@ fn scan_prints_one_json_line_per_input() {
     assert_eq!(lines[3]["error"], "check digit of 4006381333932 should be 1");
     assert!(lines[0]["error"].is_null() && lines[0].get("elements").is_none());
 }
+
+const CSV_HEADER: &str = "order_ref,channel,created_at,ship_by,customer_name,address1,address2,city,region,postcode,country,phone,email,service,sku,qty,unit_price,currency";
+
+#[test]
+fn import_is_all_or_nothing_and_idempotent() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("p.db");
+    let good = home.path().join("orders.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{CSV_HEADER}\n\
+             A-1,webshop,2026-11-20T09:00:00Z,,Ana Lima,Rua Augusta 12,,Lisboa,,1100-053,PT,,,express,MUG-RED,2,12.50,EUR\n\
+             A-1,webshop,2026-11-20T09:00:00Z,,Ana Lima,Rua Augusta 12,,Lisboa,,1100-053,PT,,,express,TEE-BLK-M,1,19.90,EUR\n\
+             A-2,webshop,2026-11-20T10:00:00Z,,Jonas Berg,Hauptstr. 5,,Berlin,,10115,DE,,,standard,MUG-RED,1,12.50,EUR\n"
+        ),
+    )
+    .unwrap();
+    let output = run(packline(home.path()).arg("--db").arg(&db).arg("import").arg(&good));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("2 orders: 2 new, 0 updated, 0 unchanged"), "{out}");
+    // The same file again changes nothing.
+    let output = run(packline(home.path()).arg("--db").arg(&db).arg("import").arg(&good));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2 orders: 0 new, 0 updated, 2 unchanged"));
+    // One bad row: named, and nothing from the file is imported.
+    let bad = home.path().join("more.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{CSV_HEADER}\n\
+             B-1,webshop,2026-11-21T09:00:00Z,,Eva Novak,Main 1,,Praha,,11000,CZ,,,standard,MUG-RED,1,12.50,EUR\n\
+             B-2,webshop,2026-11-21T09:00:00Z,,Liam Smith,High St 2,,London,,SW1A 1AA,GB,,,standard,MUG-RED,many,12.50,GBP\n"
+        ),
+    )
+    .unwrap();
+    let output = run(packline(home.path()).arg("--db").arg(&db).arg("import").arg(&bad));
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("more.csv row 3, field qty: \"many\" is not a whole number above 0"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let store = packline::store::Store::open(&db).unwrap();
+    assert_eq!(store.totals().unwrap().orders, 2);
+}

@@ -16,6 +16,20 @@ impl Store {
         })
     }
 
+    /// Registers a channel unless one with this code exists; returns whether it was added.
+    pub fn ensure_channel(&mut self, actor: &Actor, code: &str, name: &str, kind: &str) -> Result<bool> {
+        self.write(|tx| {
+            let added = tx.execute(
+                "INSERT INTO channels (code, name, kind) VALUES (?1, ?2, ?3) ON CONFLICT (code) DO NOTHING",
+                params![code, name, kind],
+            )?;
+            if added > 0 {
+                events::append(tx, now_ms(), actor, "channel_added", &format!("channel:{code}"), name)?;
+            }
+            Ok(added > 0)
+        })
+    }
+
     /// Adds SKUs and their GTINs in one transaction.
     pub fn add_skus(&mut self, actor: &Actor, skus: &[NewSku]) -> Result<()> {
         self.write(|tx| {

@@ -34,11 +34,25 @@ impl Store {
     /// Idempotent on (channel, external id): an update that is not newer than
     /// the stored copy changes nothing.
     pub fn import_orders(&mut self, actor: &Actor, orders: &[NewOrder]) -> Result<ImportSummary> {
+        self.import_orders_with_progress(actor, orders, &mut |_| {})
+    }
+
+    /// [`Store::import_orders`], telling `progress` how many orders are done
+    /// every thousand (still one transaction: all or nothing).
+    pub fn import_orders_with_progress(
+        &mut self,
+        actor: &Actor,
+        orders: &[NewOrder],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportSummary> {
         self.write(|tx| {
             let mut inserter = Inserter::new(tx)?;
             let mut summary = ImportSummary::default();
             let at = now_ms();
-            for order in orders {
+            for (done, order) in orders.iter().enumerate() {
+                if done % 1_000 == 0 {
+                    progress(done);
+                }
                 if let Some(id) = inserter.insert(order, OrderStatus::New)? {
                     let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
                     inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
