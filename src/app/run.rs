@@ -17,28 +17,27 @@ pub async fn run<B: Backend>(
     terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
     loop {
         // Keys held back as a possible scan are released when their time is up.
-        let event = match app.input_deadline() {
+        let next = match app.input_deadline() {
             Some(deadline) => tokio::select! {
-                event = events.recv() => event,
-                () = tokio::time::sleep_until(deadline.into()) => {
-                    if app.flush_input(std::time::Instant::now()) {
-                        terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
-                    }
-                    if let Some(exit) = app.exit() {
-                        return Ok(exit.clone());
-                    }
-                    continue;
-                }
+                event = events.recv() => Some(event),
+                () = tokio::time::sleep_until(deadline.into()) => None,
             },
-            None => events.recv().await,
+            None => Some(events.recv().await),
         };
-        let Some(event) = event else { break };
-        let mut redraw = app.handle(event);
-        // Take everything already waiting (a scanner burst, a paste) before drawing once.
-        while app.exit().is_none() {
-            let Ok(event) = events.try_recv() else { break };
-            redraw |= app.handle(event);
-        }
+        let redraw = match next {
+            // The deadline passed: hand on the held keys.
+            None => app.flush_input(std::time::Instant::now()),
+            Some(None) => return Ok(Exit::InputClosed("the event channel closed".into())),
+            Some(Some(event)) => {
+                let mut redraw = app.handle(event);
+                // Take everything already waiting (a scanner burst, a paste) before drawing once.
+                while app.exit().is_none() {
+                    let Ok(event) = events.try_recv() else { break };
+                    redraw |= app.handle(event);
+                }
+                redraw
+            }
+        };
         if let Some(exit) = app.exit() {
             return Ok(exit.clone());
         }
@@ -46,9 +45,8 @@ pub async fn run<B: Backend>(
             terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
         }
         if app.take_bell() {
-            // The terminal's bell: a refused scan must be heard at a pack station.
+            // The terminal's bell: a refused scan or action must be heard at a pack station.
             let _ = std::io::Write::write_all(&mut std::io::stdout(), b"\x07");
         }
     }
-    Ok(Exit::InputClosed("the event channel closed".into()))
 }
