@@ -229,14 +229,23 @@ fn import(cli: &Cli, loaded: &Loaded, args: &ImportArgs) -> Result<()> {
     if parsed.orders.len() < 20_000 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
+    let mut codes: Vec<&str> = parsed.orders.iter().flat_map(|o| o.lines.iter().map(|l| l.sku.as_str())).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let facts = store.sku_facts(&codes)?;
+    let rules = &loaded.config.rules;
+    let mut check = |order: &crate::domain::NewOrder| -> Vec<crate::domain::HoldReason> {
+        crate::planning::rules::validate(order, rules, &facts).into_iter().collect()
+    };
     let summary =
-        store.import_orders_with_progress(&actor, &parsed.orders, &mut |done| bar.set_position(done as u64))?;
+        store.import_checked(&actor, &parsed.orders, &mut check, &mut |done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     let count = crate::widgets::format::count;
     println!(
-        "{name}: {} orders: {} new, {} updated, {} unchanged{}",
+        "{name}: {} orders: {} new ({} held), {} updated, {} unchanged{}",
         count(parsed.orders.len() as u64),
         count(summary.inserted),
+        count(summary.held),
         count(summary.updated),
         count(summary.unchanged),
         if parsed.cancelled > 0 {

@@ -31,6 +31,7 @@ pub struct Config {
     pub store: StoreConfig,
     #[serde(default)]
     pub layout: LayoutConfig,
+    pub rules: crate::planning::rules::RulesConfig,
     pub session: SessionConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,

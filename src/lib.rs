@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod errors;
 pub mod logging;
+pub mod planning;
 pub mod scan;
 pub mod screens;
 pub mod store;

@@ -54,6 +54,13 @@ impl fmt::Display for Gtin {
     }
 }
 
+/// What order validation needs to know about one SKU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkuFacts {
+    /// HS code, origin and customs value are all present.
+    pub customs_complete: bool,
+}
+
 /// A SKU as created by the catalogue or the demo.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSku {

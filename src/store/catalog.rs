@@ -3,6 +3,9 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError, events, now_ms};
+use std::collections::HashMap;
+
+use crate::domain::sku::SkuFacts;
 use crate::domain::{Actor, Bin, NewSku, Operator};
 
 impl Store {
@@ -152,6 +155,22 @@ impl Store {
     /// The newest `limit` audit events about an operator (sign-ins, PINs).
     pub fn operator_events(&self, badge: &str, limit: usize) -> Result<Vec<crate::domain::queue::EventRecord>> {
         Ok(events::for_subject(&self.conn, &format!("operator:{badge}"), limit)?)
+    }
+
+    /// Validation facts of the SKUs among `codes` that the catalogue knows.
+    pub fn sku_facts(&self, codes: &[&str]) -> Result<HashMap<String, SkuFacts>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, hs_code IS NOT NULL AND origin_country IS NOT NULL AND customs_value_minor IS NOT NULL
+             FROM skus WHERE code = ?1",
+        )?;
+        let mut facts = HashMap::with_capacity(codes.len());
+        for code in codes {
+            let found = stmt.query_row([code], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))).optional()?;
+            if let Some((code, customs_complete)) = found {
+                facts.insert(code, SkuFacts { customs_complete });
+            }
+        }
+        Ok(facts)
     }
 
     /// The active operator with this badge, if any.

@@ -14,6 +14,8 @@ use crate::domain::{Actor, HoldReason, NewOrder, OrderNumber, OrderStatus};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub inserted: u64,
+    /// Of the inserted orders, those that failed validation and were held.
+    pub held: u64,
     pub updated: u64,
     /// Already stored and not older than the stored copy.
     pub unchanged: u64,
@@ -34,15 +36,17 @@ impl Store {
     /// Idempotent on (channel, external id): an update that is not newer than
     /// the stored copy changes nothing.
     pub fn import_orders(&mut self, actor: &Actor, orders: &[NewOrder]) -> Result<ImportSummary> {
-        self.import_orders_with_progress(actor, orders, &mut |_| {})
+        self.import_checked(actor, orders, &mut |_| Vec::new(), &mut |_| {})
     }
 
-    /// [`Store::import_orders`], telling `progress` how many orders are done
-    /// every thousand (still one transaction: all or nothing).
-    pub fn import_orders_with_progress(
+    /// [`Store::import_orders`] with validation: a new order for which `check`
+    /// returns hold reasons is stored `held` with them. `progress` hears how
+    /// many orders are done every thousand (still one transaction).
+    pub fn import_checked(
         &mut self,
         actor: &Actor,
         orders: &[NewOrder],
+        check: &mut dyn FnMut(&NewOrder) -> Vec<HoldReason>,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportSummary> {
         self.write(|tx| {
@@ -53,9 +57,22 @@ impl Store {
                 if done % 1_000 == 0 {
                     progress(done);
                 }
-                if let Some(id) = inserter.insert(order, OrderStatus::New)? {
+                let holds = check(order);
+                let status = if holds.is_empty() { OrderStatus::New } else { OrderStatus::Held };
+                if let Some(id) = inserter.insert(order, status)? {
                     let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
                     inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
+                    if !holds.is_empty() {
+                        let mut hold_stmt = tx.prepare_cached(
+                            "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, 'validation', ?3)",
+                        )?;
+                        for reason in &holds {
+                            hold_stmt.execute(params![id, reason.as_str(), at / 1000])?;
+                        }
+                        let reasons: Vec<&str> = holds.iter().map(|r| r.as_str()).collect();
+                        inserter.event(at, actor, "order_held", id, &reasons.join(", "))?;
+                        summary.held += 1;
+                    }
                     summary.inserted += 1;
                     continue;
                 }

@@ -1,0 +1,5 @@
+//! Planning: pure rules and algorithms over domain data. Today `rules`
+//! (order validation); ABC zoning, routing and batching come with issue 5.
+//! Per the dependency rule this module imports only `domain`.
+
+pub mod rules;
