@@ -164,6 +164,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                 let scanner = &loaded.config.scanner;
                 app.set_scanner(scanner.wedge(), scanner.gs_substitute());
                 app.set_idle_sign_out(loaded.config.session.idle_minutes);
+                app.set_rules(loaded.config.rules.clone());
                 app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
             }
             Err(e) => Err(e),

@@ -374,3 +374,88 @@ fn only_a_supervisor_may_change_priority() {
         ("EMP-0001", format!("{} -> {}", row.priority, row.priority - 1))
     );
 }
+
+/// The console signed in as the demo supervisor (badge and PIN).
+fn supervisor(path: &std::path::Path) -> App {
+    let mut app = signed_out(path, (120, 40));
+    scan(&mut app, "EMP-0001");
+    type_text(&mut app, packline::demo::DEMO_PIN);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.operator().map(|o| o.badge.as_str()), Some("EMP-0001"));
+    app
+}
+
+fn select(app: &mut App, id: i64) {
+    while app.queue().selected_row().unwrap().id != id {
+        press(app, KeyCode::Down);
+    }
+}
+
+#[test]
+fn a_supervisor_holds_releases_and_cancels_saying_why() {
+    let (_dir, path) = demo_store(300);
+    let mut app = supervisor(&path);
+    let store = Store::open(&path).unwrap();
+    let target =
+        app.queue().visible_rows().iter().find(|r| r.status == OrderStatus::New && r.holds.is_empty()).unwrap().clone();
+    select(&mut app, target.id);
+    // Hold: an empty reason is not enough.
+    press(&mut app, KeyCode::Char('h'));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.queue().prompt.is_some(), "still asking why");
+    type_text(&mut app, "customer called");
+    press(&mut app, KeyCode::Enter);
+    let held = store.order_detail(target.number(), 10).unwrap().unwrap();
+    assert_eq!(held.row.status, OrderStatus::Held);
+    assert_eq!(held.row.holds, [packline::domain::HoldReason::Manual]);
+    assert!(
+        held.events
+            .iter()
+            .any(|e| e.kind == "order_held" && e.details == "manual: customer called" && e.operator == "EMP-0001")
+    );
+    // Release: validated again, and this order is fine, so it is new again.
+    for _ in 0..3 {
+        app.dispatch(packline::app::action::Action::NextFilter);
+    }
+    assert_eq!(app.queue().filter, QueueFilter::Status(OrderStatus::Held));
+    select(&mut app, target.id);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "called back, all fine");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(store.order_status(target.number()).unwrap(), OrderStatus::New);
+    // Cancel from the New tab.
+    app.dispatch(packline::app::action::Action::PreviousFilter);
+    app.dispatch(packline::app::action::Action::PreviousFilter);
+    select(&mut app, target.id);
+    press(&mut app, KeyCode::Char('x'));
+    type_text(&mut app, "duplicate order");
+    press(&mut app, KeyCode::Enter);
+    let cancelled = store.order_detail(target.number(), 10).unwrap().unwrap();
+    assert_eq!(cancelled.row.status, OrderStatus::Cancelled);
+    assert!(cancelled.events.iter().any(|e| e.details == "new -> cancelled: duplicate order"));
+}
+
+#[test]
+fn releasing_an_order_that_still_fails_keeps_it_held() {
+    let (_dir, path) = demo_store(600);
+    let mut app = supervisor(&path);
+    for _ in 0..3 {
+        app.dispatch(packline::app::action::Action::NextFilter);
+    }
+    let bad = app
+        .queue()
+        .visible_rows()
+        .iter()
+        .find(|r| r.holds == [packline::domain::HoldReason::BadAddress])
+        .unwrap()
+        .clone();
+    select(&mut app, bad.id);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "try again");
+    press(&mut app, KeyCode::Enter);
+    let store = Store::open(&path).unwrap();
+    let detail = store.order_detail(bad.number(), 10).unwrap().unwrap();
+    assert_eq!(detail.row.status, OrderStatus::Held);
+    assert_eq!(detail.row.holds, [packline::domain::HoldReason::BadAddress]);
+    assert!(screen(&app, (120, 40)).contains("is still held: address."));
+}

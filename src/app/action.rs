@@ -47,6 +47,12 @@ pub enum Action {
     RaisePriority,
     /// Make the selected order less urgent (supervisors only).
     LowerPriority,
+    /// Put the selected order on hold, saying why (supervisors only).
+    HoldOrder,
+    /// Release the selected order's holds and validate it again (supervisors only).
+    ReleaseOrder,
+    /// Cancel the selected order, saying why (supervisors only).
+    CancelOrder,
 }
 
 impl Action {
@@ -54,7 +60,9 @@ impl Action {
     #[must_use]
     pub fn required_role(self) -> Option<Role> {
         match self {
-            Self::RaisePriority | Self::LowerPriority => Some(Role::Supervisor),
+            Self::RaisePriority | Self::LowerPriority | Self::HoldOrder | Self::ReleaseOrder | Self::CancelOrder => {
+                Some(Role::Supervisor)
+            }
             _ => None,
         }
     }
@@ -64,6 +72,9 @@ impl Action {
     pub fn describe(self) -> &'static str {
         match self {
             Self::RaisePriority | Self::LowerPriority => "change an order's priority",
+            Self::HoldOrder => "hold an order",
+            Self::ReleaseOrder => "release an order",
+            Self::CancelOrder => "cancel an order",
             _ => "do that",
         }
     }

@@ -6,6 +6,7 @@ pub mod action;
 pub mod event;
 mod input;
 pub mod keymap;
+mod orders;
 mod run;
 mod session;
 
@@ -64,6 +65,8 @@ pub struct App {
     bell: bool,
     /// The scanner test screen, while it is open (it takes every input).
     scanner_test: Option<ScannerTestScreen>,
+    /// Validation rules, for releasing held orders.
+    rules: crate::planning::rules::RulesConfig,
 }
 
 impl std::fmt::Debug for App {
@@ -96,6 +99,9 @@ impl App {
             scan_options: ParseOptions { gs_substitute: None, today: now.date_naive() },
             bell: false,
             scanner_test: None,
+            rules: crate::config::Config::from_texts(None, "(built-in defaults)")
+                .map(|loaded| loaded.config.rules)
+                .expect("the bundled default config is valid"),
         };
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
@@ -103,6 +109,11 @@ impl App {
         let command = app.queue.reload_from_start();
         app.run_command(command);
         app
+    }
+
+    /// The validation rules used when a held order is released.
+    pub fn set_rules(&mut self, rules: crate::planning::rules::RulesConfig) {
+        self.rules = rules;
     }
 
     /// Whether a bell is owed; clears it.
@@ -163,6 +174,7 @@ impl App {
             Action::Quit => self.exit = Some(Exit::Quit),
             Action::SignOut => self.sign_out("signed out"),
             Action::ScannerTest => self.open_scanner_test(),
+            Action::HoldOrder | Action::ReleaseOrder | Action::CancelOrder => self.queue.ask_why(action),
             Action::RaisePriority => self.change_priority(-1),
             Action::LowerPriority => self.change_priority(1),
             Action::ToggleHelp => self.help_open = !self.help_open,
@@ -179,30 +191,6 @@ impl App {
             self.run_command(command);
         }
         self.load_wanted_detail();
-    }
-
-    /// Moves the selected order's priority by `step` (negative: more urgent).
-    fn change_priority(&mut self, step: i64) {
-        let Some(row) = self.queue.selected_row() else { return };
-        let (number, priority) = (row.number(), (row.priority + step).clamp(1, 9));
-        let actor = self.actor();
-        match self.store.set_priority(&actor, number, priority) {
-            Ok(()) => {
-                self.queue.detail = None;
-                let command = match &self.queue.results {
-                    Some(results) => crate::domain::queue::SearchQuery::parse(&results.query).map(QueueCommand::Search),
-                    None => Some(self.queue.reload_in_place()),
-                };
-                if let Some(command) = command {
-                    self.run_command(command);
-                }
-                self.load_wanted_detail();
-            }
-            Err(e) => {
-                self.queue.on_error(store_message(&e));
-                self.bell = true;
-            }
-        }
     }
 
     pub(super) fn on_key(&mut self, key: &KeyEvent) {
@@ -231,6 +219,15 @@ impl App {
                 _ if closes => self.help_open = false,
                 Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
                 _ => {}
+            }
+            return;
+        }
+        if self.queue.prompt.is_some() {
+            // The "why?" takes the keys; only ctrl-bound quit escapes it.
+            if pressed.ctrl && action == Some(Action::Quit) {
+                self.exit = Some(Exit::Quit);
+            } else if let Some(prompt) = self.queue.prompt_key(key) {
+                self.run_prompt(&prompt);
             }
             return;
         }

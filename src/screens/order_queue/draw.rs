@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use unicode_width::UnicodeWidthStr;
 
 use super::{QueueScreen, Tone};
+use crate::app::action::Action;
 use crate::domain::queue::{OrderDetail, QueueFilter, QueueRow};
 use crate::widgets::format::{self, Urgency};
 use crate::widgets::theme;
@@ -87,7 +88,20 @@ impl QueueScreen {
     /// The message line (errors, refused scans); the search box sits on the
     /// table's lower border, so a message is never hidden by typing.
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
-        if let Some((tone, message)) = &self.message {
+        if let Some(prompt) = &self.prompt {
+            let verb = match prompt.action {
+                Action::HoldOrder => "Hold",
+                Action::ReleaseOrder => "Release",
+                _ => "Cancel",
+            };
+            Line::from(vec![
+                Span::styled(format!(" {verb} {}, why? ", prompt.number), theme::HEADER),
+                Span::raw(prompt.input.clone()),
+                Span::styled("█", theme::DIM),
+                Span::styled("  Enter confirms · Esc", theme::DIM),
+            ])
+            .render(area, buf);
+        } else if let Some((tone, message)) = &self.message {
             let style = match tone {
                 Tone::Info => theme::INFO,
                 Tone::Error => theme::ERROR,

@@ -67,6 +67,14 @@ pub struct Results {
     pub selected: usize,
 }
 
+/// A question on the message line: why a supervisor holds, releases or cancels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub action: Action,
+    pub number: OrderNumber,
+    pub input: String,
+}
+
 /// How a message line reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -89,6 +97,8 @@ pub struct QueueScreen {
     pub detail_open: bool,
     pub detail: Option<OrderDetail>,
     pub message: Option<(Tone, String)>,
+    /// A "why?" being typed for an order action.
+    pub prompt: Option<Prompt>,
     /// The time countdowns are measured from (set on every tick).
     pub now: DateTime<Utc>,
     pending: Option<Pending>,
@@ -108,6 +118,7 @@ impl QueueScreen {
             detail_open: false,
             detail: None,
             message: None,
+            prompt: None,
             now,
             pending: None,
         }
@@ -227,6 +238,38 @@ impl QueueScreen {
         }
         self.page_size = rows;
         Some(self.reload_in_place())
+    }
+
+    /// Asks why `action` should happen to the selected order.
+    pub fn ask_why(&mut self, action: Action) {
+        if let Some(row) = self.selected_row() {
+            self.prompt = Some(Prompt { action, number: row.number(), input: String::new() });
+            self.message = None;
+        }
+    }
+
+    /// A key typed into the open prompt; returns the confirmed prompt on Enter.
+    pub fn prompt_key(&mut self, key: &KeyEvent) -> Option<Prompt> {
+        let prompt = self.prompt.as_mut()?;
+        match key.code {
+            KeyCode::Esc => self.prompt = None,
+            KeyCode::Enter if prompt.input.trim().is_empty() => {
+                self.message = Some((Tone::Info, "Say why: it goes into the audit trail.".into()));
+            }
+            KeyCode::Enter => return self.prompt.take(),
+            KeyCode::Backspace => {
+                prompt.input.pop();
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && prompt.input.chars().count() < 120
+                    && !c.is_control() =>
+            {
+                prompt.input.push(c);
+            }
+            _ => {}
+        }
+        None
     }
 
     /// True while the search box has the keyboard.

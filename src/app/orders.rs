@@ -1,0 +1,77 @@
+//! Supervisor actions on the selected order: priority, hold, release (which
+//! validates the order again) and cancel, each audited with who and why.
+
+use super::App;
+use super::action::Action;
+use crate::domain::{HoldReason, OrderStatus};
+use crate::screens::order_queue::{Prompt, QueueCommand};
+
+impl App {
+    /// Moves the selected order's priority by `step` (negative: more urgent).
+    pub(super) fn change_priority(&mut self, step: i64) {
+        let Some(row) = self.queue.selected_row() else { return };
+        let (number, priority) = (row.number(), (row.priority + step).clamp(1, 9));
+        let actor = self.actor();
+        let done = self.store.set_priority(&actor, number, priority).map(|()| "Priority changed.".to_owned());
+        self.after_order_action(done);
+    }
+
+    /// Runs a confirmed hold, release or cancel.
+    pub(super) fn run_prompt(&mut self, prompt: &Prompt) {
+        let actor = self.actor();
+        let why = prompt.input.trim();
+        let number = prompt.number;
+        let done = match prompt.action {
+            Action::HoldOrder => {
+                self.store.hold_order(&actor, number, HoldReason::Manual, why).map(|()| format!("{number} is on hold."))
+            }
+            Action::ReleaseOrder => self.release(number, why),
+            Action::CancelOrder => self
+                .store
+                .transition_order(&actor, number, OrderStatus::Cancelled, why)
+                .map(|()| format!("{number} is cancelled.")),
+            _ => return,
+        };
+        self.after_order_action(done);
+    }
+
+    /// Releases the holds and validates the order again with today's rules and catalogue.
+    fn release(&mut self, number: crate::domain::OrderNumber, why: &str) -> crate::store::Result<String> {
+        let actor = self.actor();
+        let Some(order) = self.store.order_as_received(number)? else {
+            return Err(crate::store::StoreError::OrderNotFound(number));
+        };
+        let codes: Vec<&str> = order.lines.iter().map(|l| l.sku.as_str()).collect();
+        let facts = self.store.sku_facts(&codes)?;
+        let still: Vec<HoldReason> =
+            crate::planning::rules::validate(&order, &self.rules, &facts).into_iter().collect();
+        if self.store.release_order(&actor, number, &still, why)? == OrderStatus::New {
+            return Ok(format!("{number} is released."));
+        }
+        let reasons: Vec<&str> = still.iter().map(|r| r.short_label()).collect();
+        Ok(format!("{number} is still held: {}.", reasons.join(", ")))
+    }
+
+    /// Shows the outcome and re-reads what changed.
+    fn after_order_action(&mut self, done: crate::store::Result<String>) {
+        match done {
+            Ok(message) => {
+                self.refresh_counts();
+                self.queue.detail = None;
+                let command = match &self.queue.results {
+                    Some(results) => crate::domain::queue::SearchQuery::parse(&results.query).map(QueueCommand::Search),
+                    None => Some(self.queue.reload_in_place()),
+                };
+                if let Some(command) = command {
+                    self.run_command(command);
+                }
+                self.load_wanted_detail();
+                self.queue.message = Some((crate::screens::order_queue::Tone::Info, message));
+            }
+            Err(e) => {
+                self.queue.on_error(super::store_message(&e));
+                self.bell = true;
+            }
+        }
+    }
+}
