@@ -459,3 +459,18 @@ fn releasing_an_order_that_still_fails_keeps_it_held() {
     assert_eq!(detail.row.holds, [packline::domain::HoldReason::BadAddress]);
     assert!(screen(&app, (120, 40)).contains("is still held: address."));
 }
+
+#[test]
+fn help_scrolls_when_the_terminal_is_small() {
+    let (_dir, path) = demo_store(300);
+    let mut app = app(&path, (80, 24));
+    press(&mut app, KeyCode::Char('?'));
+    let first = screen(&app, (80, 24));
+    assert!(first.contains("↑↓ scroll") && !first.contains("Quit packline"), "{first}");
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(screen(&app, (80, 24)).contains("Quit packline"));
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&app, (80, 24)).contains("Quit packline"));
+}

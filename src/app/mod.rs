@@ -65,6 +65,8 @@ pub struct App {
     bell: bool,
     /// The scanner test screen, while it is open (it takes every input).
     scanner_test: Option<ScannerTestScreen>,
+    /// Lines the help overlay is scrolled by.
+    help_scroll: u16,
     /// Validation rules, for releasing held orders.
     rules: crate::planning::rules::RulesConfig,
 }
@@ -99,6 +101,7 @@ impl App {
             scan_options: ParseOptions { gs_substitute: None, today: now.date_naive() },
             bell: false,
             scanner_test: None,
+            help_scroll: 0,
             rules: crate::config::Config::from_texts(None, "(built-in defaults)")
                 .map(|loaded| loaded.config.rules)
                 .expect("the bundled default config is valid"),
@@ -216,7 +219,12 @@ impl App {
         if self.help_open {
             let closes = matches!(action, Some(Action::ToggleHelp)) || key.code == crossterm::event::KeyCode::Esc;
             match action {
-                _ if closes => self.help_open = false,
+                _ if closes => {
+                    self.help_open = false;
+                    self.help_scroll = 0;
+                }
+                Some(Action::SelectNext | Action::PageDown) => self.help_scroll = self.help_scroll.saturating_add(3),
+                Some(Action::SelectPrevious | Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(3),
                 Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
                 _ => {}
             }
@@ -381,7 +389,7 @@ impl Widget for &App {
         StatusBar { station: &self.station, operator: operator.as_deref(), store: &self.store_label, now: self.now }
             .render(status, buf);
         if self.help_open {
-            Help { keymap: &self.keymap, section: Section::OrderQueue }.render(main, buf);
+            Help { keymap: &self.keymap, section: Section::OrderQueue, scroll: self.help_scroll }.render(main, buf);
         }
     }
 }

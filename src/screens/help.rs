@@ -13,6 +13,8 @@ use crate::widgets::theme;
 pub struct Help<'a> {
     pub keymap: &'a Keymap,
     pub section: Section,
+    /// Lines scrolled off the top (clamped when drawn).
+    pub scroll: u16,
 }
 
 impl Help<'_> {
@@ -45,13 +47,15 @@ impl Widget for Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let lines = self.lines();
         let height = (lines.len() as u16 + 2).min(area.height);
+        // Descriptions may wrap, so allow a few lines more than counted.
+        let overflow = (lines.len() as u16 + 4).saturating_sub(height);
+        let scroll = self.scroll.min(overflow);
         let [vertical] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
         let [popup] = Layout::horizontal([Constraint::Length(64.min(area.width))]).flex(Flex::Center).areas(vertical);
         Clear.render(popup, buf);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(Line::styled(" Help ", theme::TITLE))
-            .title_bottom(Line::raw(" ? or Esc closes ").right_aligned());
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(popup, buf);
+        let block = Block::default().borders(Borders::ALL).title(Line::styled(" Help ", theme::TITLE)).title_bottom(
+            Line::raw(if overflow > 0 { " ↑↓ scroll · ? or Esc closes " } else { " ? or Esc closes " }).right_aligned(),
+        );
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)).render(popup, buf);
     }
 }
