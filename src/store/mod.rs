@@ -8,6 +8,7 @@
 pub mod baseline;
 mod catalog;
 mod events;
+mod holds;
 mod orders;
 mod queue;
 mod schema;

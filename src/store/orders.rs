@@ -177,136 +177,6 @@ impl Store {
         })
     }
 
-    /// Puts an order on hold for `reason` (new, ready, backordered or already
-    /// held orders), with who and why in the audit trail.
-    pub fn hold_order(&mut self, actor: &Actor, number: OrderNumber, reason: HoldReason, why: &str) -> Result<()> {
-        self.write(|tx| {
-            let from = current_status(tx, number)?;
-            if from != OrderStatus::Held {
-                from.transition(OrderStatus::Held).map_err(|source| StoreError::Transition { number, source })?;
-                tx.execute(
-                    "UPDATE orders SET status = 'held' WHERE id = ?1 AND status = ?2",
-                    params![number.0, from.as_str()],
-                )?;
-            }
-            let why = sanitize(why);
-            tx.execute(
-                "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![number.0, reason.as_str(), why, now_ms() / 1000],
-            )?;
-            let details = if why.is_empty() { reason.to_string() } else { format!("{reason}: {why}") };
-            events::append(tx, now_ms(), actor, "order_held", &events::order_subject(number.0), &details)?;
-            Ok(())
-        })
-    }
-
-    /// Releases every hold on a held order; `still` are the reasons a fresh
-    /// validation found, which hold it again (empty: the order goes back to
-    /// `new`). Who and why go into the audit trail.
-    pub fn release_order(
-        &mut self,
-        actor: &Actor,
-        number: OrderNumber,
-        still: &[HoldReason],
-        why: &str,
-    ) -> Result<OrderStatus> {
-        self.write(|tx| {
-            let from = current_status(tx, number)?;
-            if from != OrderStatus::Held {
-                return Err(StoreError::Invalid(format!(
-                    "order {number} is {from}, not held: there is nothing to release"
-                )));
-            }
-            let at = now_ms();
-            tx.execute(
-                "UPDATE order_holds SET released_at = ?2 WHERE order_id = ?1 AND released_at IS NULL",
-                params![number.0, at / 1000],
-            )?;
-            let why = sanitize(why);
-            let to = if still.is_empty() { OrderStatus::New } else { OrderStatus::Held };
-            for reason in still {
-                tx.execute(
-                    "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, 'validation', ?3)",
-                    params![number.0, reason.as_str(), at / 1000],
-                )?;
-            }
-            if to == OrderStatus::New {
-                tx.execute("UPDATE orders SET status = 'new' WHERE id = ?1 AND status = 'held'", [number.0])?;
-            }
-            let outcome = if still.is_empty() {
-                "released".to_owned()
-            } else {
-                let reasons: Vec<&str> = still.iter().map(|r| r.as_str()).collect();
-                format!("released, held again: {}", reasons.join(", "))
-            };
-            let details = if why.is_empty() { outcome } else { format!("{outcome}: {why}") };
-            events::append(tx, at, actor, "holds_released", &events::order_subject(number.0), &details)?;
-            Ok(to)
-        })
-    }
-
-    /// An order as it was received (for re-validation), if it exists.
-    pub fn order_as_received(&self, number: OrderNumber) -> Result<Option<NewOrder>> {
-        let header = self
-            .conn
-            .query_row(
-                "SELECT (SELECT code FROM channels WHERE id = o.channel_id), external_id, channel_ref, created_at,
-                        updated_at, ship_by, customer_name, address1, address2, city, region, postcode, country,
-                        phone, email, service, financial_status, total_minor, currency, note, priority
-                 FROM orders o WHERE id = ?1",
-                [number.0],
-                |r| {
-                    let time = |i: usize| -> rusqlite::Result<DateTime<Utc>> {
-                        Ok(DateTime::from_timestamp(r.get(i)?, 0).unwrap_or_default())
-                    };
-                    Ok(NewOrder {
-                        channel: r.get(0)?,
-                        external_id: r.get(1)?,
-                        channel_ref: r.get(2)?,
-                        created_at: time(3)?,
-                        updated_at: time(4)?,
-                        ship_by: time(5)?,
-                        address: crate::domain::Address {
-                            name: r.get(6)?,
-                            address1: r.get(7)?,
-                            address2: r.get(8)?,
-                            city: r.get(9)?,
-                            region: r.get(10)?,
-                            postcode: r.get(11)?,
-                            country: r.get(12)?,
-                            phone: r.get(13)?,
-                            email: r.get(14)?,
-                        },
-                        service: r.get(15)?,
-                        financial_status: r.get(16)?,
-                        total_minor: r.get(17)?,
-                        currency: r.get(18)?,
-                        note: r.get(19)?,
-                        priority: r.get(20)?,
-                        lines: Vec::new(),
-                    })
-                },
-            )
-            .optional()?;
-        let Some(mut order) = header else { return Ok(None) };
-        order.lines = self
-            .conn
-            .prepare_cached(
-                "SELECT sku_code, title, qty, unit_price_minor, requires_shipping FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
-            )?
-            .query_map([number.0], |r| {
-                Ok(crate::domain::NewOrderLine {
-                    sku: r.get(0)?,
-                    title: r.get(1)?,
-                    qty: r.get(2)?,
-                    unit_price_minor: r.get(3)?,
-                    requires_shipping: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Some(order))
-    }
-
     /// The status of one order.
     pub fn order_status(&self, number: OrderNumber) -> Result<OrderStatus> {
         current_status(&self.conn, number)
@@ -523,7 +393,7 @@ impl<'tx> Inserter<'tx> {
     }
 }
 
-fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<OrderStatus> {
+pub(super) fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<OrderStatus> {
     let status: String = conn
         .prepare_cached("SELECT status FROM orders WHERE id = ?1")?
         .query_row([number.0], |r| r.get(0))
