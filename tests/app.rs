@@ -474,3 +474,34 @@ fn help_scrolls_when_the_terminal_is_small() {
     press(&mut app, KeyCode::Esc);
     assert!(!screen(&app, (80, 24)).contains("Quit packline"));
 }
+
+#[test]
+fn the_held_tab_shows_one_hold_reason_at_a_time() {
+    let (_dir, path) = demo_store(1_200);
+    let mut app = app(&path, (120, 40));
+    // Elsewhere the key explains itself.
+    press(&mut app, KeyCode::Char('f'));
+    assert!(screen(&app, (120, 40)).contains("Hold reasons filter the Held tab"));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.queue().filter, QueueFilter::Status(OrderStatus::Held));
+    press(&mut app, KeyCode::Char('f'));
+    let reason = packline::domain::HoldReason::BadAddress;
+    assert_eq!(app.queue().filter, QueueFilter::HeldFor(reason));
+    let rows = app.queue().visible_rows();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.holds.contains(&reason)));
+    let store = Store::open(&path).unwrap();
+    let count = store.hold_counts().unwrap()[&reason];
+    let text = screen(&app, (120, 40));
+    assert!(text.contains(&format!("Held: address · {count} orders")), "{text}");
+    // Through every reason and back to the whole tab.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Char('f'));
+    }
+    assert_eq!(app.queue().filter, QueueFilter::Status(OrderStatus::Held));
+    // Tab moves on from the Held tab whatever view it shows.
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.queue().filter, QueueFilter::Status(OrderStatus::Backordered));
+}

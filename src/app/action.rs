@@ -37,6 +37,8 @@ pub enum Action {
     PreviousFilter,
     /// Switch between the available sort orders.
     ToggleSort,
+    /// On the Held tab: show the orders held for the next reason (then all again).
+    NextHoldReason,
     /// Start typing a search.
     StartSearch,
     /// Close search results (or the detail pane).

@@ -291,8 +291,11 @@ impl App {
     }
 
     fn refresh_counts(&mut self) {
-        match self.store.status_counts() {
-            Ok(counts) => self.queue.on_counts(counts),
+        match self.store.status_counts().and_then(|counts| Ok((counts, self.store.hold_counts()?))) {
+            Ok((counts, holds)) => {
+                self.queue.on_counts(counts);
+                self.queue.hold_counts = holds;
+            }
             Err(e) => self.queue.on_error(store_message(&e)),
         }
     }

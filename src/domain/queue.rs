@@ -15,6 +15,8 @@ pub enum QueueFilter {
     /// Every order not yet shipped or cancelled.
     Open,
     Status(OrderStatus),
+    /// Held orders with an active hold for this reason (a view of the Held tab).
+    HeldFor(HoldReason),
 }
 
 impl QueueFilter {
@@ -29,6 +31,25 @@ impl QueueFilter {
         match self {
             Self::Open => "Open",
             Self::Status(status) => status.label(),
+            Self::HeldFor(_) => OrderStatus::Held.label(),
+        }
+    }
+
+    /// The tab this filter belongs to.
+    #[must_use]
+    pub fn tab(self) -> QueueFilter {
+        match self {
+            Self::HeldFor(_) => Self::Status(OrderStatus::Held),
+            other => other,
+        }
+    }
+
+    /// What the table's title calls it: `Held: address`.
+    #[must_use]
+    pub fn title(self) -> String {
+        match self {
+            Self::HeldFor(reason) => format!("Held: {}", reason.short_label()),
+            other => other.label().to_owned(),
         }
     }
 }
@@ -129,6 +150,8 @@ impl StatusCounts {
         match filter {
             QueueFilter::Open => self.0.iter().filter(|(s, _)| s.is_open()).map(|(_, n)| n).sum(),
             QueueFilter::Status(status) => self.0.get(&status).copied().unwrap_or(0),
+            // The Held tab's count; per-reason counts are kept beside these.
+            QueueFilter::HeldFor(_) => self.0.get(&OrderStatus::Held).copied().unwrap_or(0),
         }
     }
 }

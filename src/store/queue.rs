@@ -9,10 +9,10 @@ use chrono::DateTime;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, status_from_sql};
-use crate::domain::OrderStatus;
 use crate::domain::queue::{
     PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts,
 };
+use crate::domain::{HoldReason, OrderStatus};
 
 /// The columns of a queue row; lines, units and holds come from small
 /// per-row lookups on their own primary keys.
@@ -35,6 +35,7 @@ fn statuses(filter: QueueFilter) -> Vec<OrderStatus> {
     match filter {
         QueueFilter::Open => OrderStatus::ALL.into_iter().filter(|s| s.is_open()).collect(),
         QueueFilter::Status(status) => vec![status],
+        QueueFilter::HeldFor(_) => vec![OrderStatus::Held],
     }
 }
 
@@ -42,6 +43,8 @@ fn statuses(filter: QueueFilter) -> Vec<OrderStatus> {
 struct PagePlan {
     statements: Vec<String>,
     status: &'static str,
+    /// For a Held-tab view: only orders with an active hold for this reason.
+    reason: Option<&'static str>,
     key: Option<QueueKey>,
 }
 
@@ -60,16 +63,31 @@ impl PagePlan {
             PageFrom::After(k) => (Some(k), key_branches(query.sort, ">", ">")),
             PageFrom::Before(k) => (Some(k), key_branches(query.sort, "<", "<")),
         };
+        let reason = match query.filter {
+            QueueFilter::HeldFor(reason) => Some(reason.as_str()),
+            _ => None,
+        };
+        // Held orders are few; their holds are looked up per order by its index.
+        let held_for = if reason.is_some() {
+            " AND EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id AND h.released_at IS NULL AND h.reason = :reason)"
+        } else {
+            ""
+        };
         let statements = branches
             .iter()
-            .map(|branch| format!("{ROW_SELECT} WHERE o.status = :status{branch} ORDER BY {order} LIMIT :limit"))
+            .map(|branch| {
+                format!("{ROW_SELECT} WHERE o.status = :status{held_for}{branch} ORDER BY {order} LIMIT :limit")
+            })
             .collect();
-        Self { statements, status: status.as_str(), key }
+        Self { statements, status: status.as_str(), reason, key }
     }
 
     /// The values for `sql`: only the names it uses.
     fn params<'a>(&'a self, sql: &str, limit: &'a i64) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
         let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":limit", limit), (":status", &self.status)];
+        if let Some(reason) = &self.reason {
+            named.push((":reason", reason));
+        }
         if let Some(key) = &self.key {
             for (name, value) in [(":priority", &key.priority), (":ship_by", &key.ship_by), (":id", &key.id)] {
                 if sql.contains(name) {
@@ -212,6 +230,23 @@ impl Store {
             }
         }
         Ok(plans)
+    }
+
+    /// Held orders per active hold reason (for the Held tab's views).
+    pub fn hold_counts(&self) -> Result<BTreeMap<HoldReason, u64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.reason, count(DISTINCT h.order_id) FROM order_holds h JOIN orders o ON o.id = h.order_id
+             WHERE h.released_at IS NULL AND o.status = 'held' GROUP BY h.reason",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut counts = BTreeMap::new();
+        for row in rows {
+            let (reason, n) = row?;
+            if let Ok(reason) = reason.parse::<HoldReason>() {
+                counts.insert(reason, n as u64);
+            }
+        }
+        Ok(counts)
     }
 
     /// Orders per status, from the counts the triggers keep.

@@ -59,7 +59,7 @@ impl QueueScreen {
                 (t, format!(" {} {} ", t.label(), format::count(n)), n)
             })
             .collect();
-        let active = labels.iter().position(|(t, _, _)| *t == self.filter).unwrap_or(0);
+        let active = labels.iter().position(|(t, _, _)| *t == self.filter.tab()).unwrap_or(0);
         let (first, last) = visible_tabs(
             &labels.iter().map(|(_, l, _)| l.width() + 1).collect::<Vec<_>>(),
             active,
@@ -70,7 +70,7 @@ impl QueueScreen {
             spans.push(Span::styled("‹", theme::DIM));
         }
         for (tab, label, n) in &labels[first..=last] {
-            let style = match (*tab == self.filter, *n) {
+            let style = match (*tab == self.filter.tab(), *n) {
                 (true, _) => theme::TAB_ACTIVE,
                 (false, 0) => theme::DIM,
                 (false, _) => Style::new(),
@@ -117,7 +117,7 @@ impl QueueScreen {
                 Span::raw(format!("· {} found · Esc back to the queue ", format::count(results.rows.len() as u64))),
             ]),
             None => Line::from(vec![
-                Span::styled(format!(" {} ", self.filter.label()), theme::TITLE),
+                Span::styled(format!(" {} ", self.filter.title()), theme::TITLE),
                 Span::raw(format!("· {} orders · sort {} ", format::count(self.total()), self.sort.label())),
             ]),
         }
@@ -158,7 +158,7 @@ impl QueueScreen {
                     "No orders yet. Seed a demo warehouse with `packline demo --orders 5000`, or start with --demo."
                         .to_owned()
                 }
-                (None, 0) => format!("No orders are {} right now.", self.filter.label().to_lowercase()),
+                (None, 0) => format!("No orders are {} right now.", self.filter.title().to_lowercase()),
                 (None, _) => "Loading…".to_owned(),
             };
             Paragraph::new(text).style(theme::DIM).wrap(Wrap { trim: true }).render(inner, buf);

@@ -12,14 +12,16 @@ pub use draw::table_rows;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::action::Action;
-use crate::domain::OrderNumber;
 use crate::domain::queue::{
     OrderDetail, PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort, SearchQuery, StatusCounts,
 };
+use crate::domain::{HoldReason, OrderNumber, OrderStatus};
 
 /// At most this many search results are listed.
 pub const SEARCH_LIMIT: usize = 200;
@@ -88,6 +90,8 @@ pub struct QueueScreen {
     pub filter: QueueFilter,
     pub sort: QueueSort,
     pub counts: StatusCounts,
+    /// Held orders per active hold reason.
+    pub hold_counts: BTreeMap<HoldReason, u64>,
     pub page: Page,
     /// Rows the table shows at once; set from the terminal size.
     pub page_size: usize,
@@ -111,6 +115,7 @@ impl QueueScreen {
             filter: QueueFilter::Open,
             sort: QueueSort::ShipBy,
             counts: StatusCounts::default(),
+            hold_counts: BTreeMap::new(),
             page: Page::default(),
             page_size: 20,
             search_input: None,
@@ -124,10 +129,13 @@ impl QueueScreen {
         }
     }
 
-    /// Orders in the current tab.
+    /// Orders in the current tab (or the Held tab's view of one reason).
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.counts.get(self.filter)
+        match self.filter {
+            QueueFilter::HeldFor(reason) => self.hold_counts.get(&reason).copied().unwrap_or(0),
+            filter => self.counts.get(filter),
+        }
     }
 
     /// The rows on screen: search results if a search is shown, else the page.
@@ -346,9 +354,24 @@ impl QueueScreen {
             Action::PageUp => self.page.selected = 0,
             Action::SelectFirst => return Some(self.reload_from_start()),
             Action::SelectLast => return Some(self.request(PageFrom::End, Land::Last, None)),
+            Action::NextHoldReason if self.filter.tab() == QueueFilter::Status(OrderStatus::Held) => {
+                let reasons = HoldReason::ALL;
+                self.filter = match self.filter {
+                    QueueFilter::HeldFor(reason) => match reasons.iter().position(|r| *r == reason) {
+                        Some(i) if i + 1 < reasons.len() => QueueFilter::HeldFor(reasons[i + 1]),
+                        _ => QueueFilter::Status(OrderStatus::Held),
+                    },
+                    _ => QueueFilter::HeldFor(reasons[0]),
+                };
+                self.detail = None;
+                return Some(self.reload_from_start());
+            }
+            Action::NextHoldReason => {
+                self.message = Some((Tone::Info, "Hold reasons filter the Held tab: Tab to it first.".into()));
+            }
             Action::NextFilter | Action::PreviousFilter => {
                 let tabs = QueueFilter::tabs();
-                let at = tabs.iter().position(|t| *t == self.filter).unwrap_or(0);
+                let at = tabs.iter().position(|t| *t == self.filter.tab()).unwrap_or(0);
                 let step = if action == Action::NextFilter { 1 } else { tabs.len() - 1 };
                 self.filter = tabs[(at + step) % tabs.len()];
                 self.detail = None;
