@@ -505,3 +505,34 @@ fn the_held_tab_shows_one_hold_reason_at_a_time() {
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.queue().filter, QueueFilter::Status(OrderStatus::Backordered));
 }
+
+#[test]
+fn correcting_a_bad_address_releases_the_order() {
+    let (_dir, path) = demo_store(600);
+    let mut app = supervisor(&path);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    let store = Store::open(&path).unwrap();
+    let bad = app
+        .queue()
+        .visible_rows()
+        .iter()
+        .find(|r| {
+            r.holds == [packline::domain::HoldReason::BadAddress]
+                && store.order_as_received(r.number()).unwrap().unwrap().address.city.is_empty()
+        })
+        .expect("a demo order held only for a missing city")
+        .clone();
+    select(&mut app, bad.id);
+    press(&mut app, KeyCode::Char('e'));
+    assert!(screen(&app, (120, 40)).contains(&format!("Address of {}", bad.number())));
+    // The form starts on the missing city.
+    type_text(&mut app, "Lisboa");
+    press(&mut app, KeyCode::Enter);
+    let detail = store.order_detail(bad.number(), 10).unwrap().unwrap();
+    assert_eq!(store.order_as_received(bad.number()).unwrap().unwrap().address.city, "Lisboa");
+    assert_eq!(detail.row.status, OrderStatus::New, "corrected and checked again: no longer held");
+    assert!(detail.events.iter().any(|e| e.kind == "address_corrected" && e.operator == "EMP-0001"));
+    assert!(detail.events.iter().any(|e| e.kind == "holds_released" && e.details.ends_with("address corrected")));
+}

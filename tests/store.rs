@@ -1500,3 +1500,22 @@ fn the_held_tab_narrows_to_one_hold_reason() {
     env.store.release_order(&actor(), OrderNumber(1), &[], "fixed").unwrap();
     assert_eq!(env.store.hold_counts().unwrap()[&HoldReason::BadAddress], 29);
 }
+
+#[test]
+fn addresses_are_corrected_sanitised_and_only_while_the_order_is_open() {
+    let mut env = Env::new();
+    env.store.import_orders(&actor(), &[new_order("C1", "Ana Lima")]).unwrap();
+    let number = OrderNumber(1);
+    let mut address = env.store.order_as_received(number).unwrap().unwrap().address;
+    address.name = "Ana \u{1b}[31mSouza".into();
+    address.city = "Porto".into();
+    env.store.correct_address(&actor(), number, &address).unwrap();
+    let stored = env.store.order_as_received(number).unwrap().unwrap().address;
+    assert_eq!((stored.name.as_str(), stored.city.as_str()), ("Ana Souza", "Porto"));
+    assert_eq!(found(&env, "souza"), ["C1"], "search follows the new name");
+    let detail = env.store.order_detail(number, 5).unwrap().unwrap();
+    assert!(detail.events.iter().any(|e| e.kind == "address_corrected" && e.details.contains("-> Ana Souza")));
+    env.store.transition_order(&actor(), number, OrderStatus::Cancelled, "").unwrap();
+    let err = env.store.correct_address(&actor(), number, &address).unwrap_err().to_string();
+    assert!(err.contains("can no longer change"), "{err}");
+}

@@ -55,6 +55,8 @@ pub enum Action {
     ReleaseOrder,
     /// Cancel the selected order, saying why (supervisors only).
     CancelOrder,
+    /// Correct the selected order's address in a form, then check it again (supervisors only).
+    EditAddress,
 }
 
 impl Action {
@@ -62,9 +64,12 @@ impl Action {
     #[must_use]
     pub fn required_role(self) -> Option<Role> {
         match self {
-            Self::RaisePriority | Self::LowerPriority | Self::HoldOrder | Self::ReleaseOrder | Self::CancelOrder => {
-                Some(Role::Supervisor)
-            }
+            Self::RaisePriority
+            | Self::LowerPriority
+            | Self::HoldOrder
+            | Self::ReleaseOrder
+            | Self::CancelOrder
+            | Self::EditAddress => Some(Role::Supervisor),
             _ => None,
         }
     }
@@ -77,6 +82,7 @@ impl Action {
             Self::HoldOrder => "hold an order",
             Self::ReleaseOrder => "release an order",
             Self::CancelOrder => "cancel an order",
+            Self::EditAddress => "correct an address",
             _ => "do that",
         }
     }

@@ -65,6 +65,8 @@ pub struct App {
     bell: bool,
     /// The scanner test screen, while it is open (it takes every input).
     scanner_test: Option<ScannerTestScreen>,
+    /// The address form, while a supervisor corrects an address.
+    address_form: Option<crate::screens::address_form::AddressForm>,
     /// Lines the help overlay is scrolled by.
     help_scroll: u16,
     /// Validation rules, for releasing held orders.
@@ -102,6 +104,7 @@ impl App {
             bell: false,
             scanner_test: None,
             help_scroll: 0,
+            address_form: None,
             rules: crate::config::Config::from_texts(None, "(built-in defaults)")
                 .map(|loaded| loaded.config.rules)
                 .expect("the bundled default config is valid"),
@@ -178,6 +181,7 @@ impl App {
             Action::SignOut => self.sign_out("signed out"),
             Action::ScannerTest => self.open_scanner_test(),
             Action::HoldOrder | Action::ReleaseOrder | Action::CancelOrder => self.queue.ask_why(action),
+            Action::EditAddress => self.edit_address(),
             Action::RaisePriority => self.change_priority(-1),
             Action::LowerPriority => self.change_priority(1),
             Action::ToggleHelp => self.help_open = !self.help_open,
@@ -227,6 +231,14 @@ impl App {
                 Some(Action::SelectPrevious | Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(3),
                 Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
                 _ => {}
+            }
+            return;
+        }
+        if self.address_form.is_some() {
+            if pressed.ctrl && action == Some(Action::Quit) {
+                self.exit = Some(Exit::Quit);
+            } else {
+                self.address_form_key(key);
             }
             return;
         }
@@ -391,6 +403,9 @@ impl Widget for &App {
         let operator = self.session.operator.as_ref().map(|o| format!("{} {} ({})", o.badge, o.name, o.role));
         StatusBar { station: &self.station, operator: operator.as_deref(), store: &self.store_label, now: self.now }
             .render(status, buf);
+        if let Some(form) = &self.address_form {
+            form.render(main, buf);
+        }
         if self.help_open {
             Help { keymap: &self.keymap, section: Section::OrderQueue, scroll: self.help_scroll }.render(main, buf);
         }

@@ -4,6 +4,7 @@
 use super::App;
 use super::action::Action;
 use crate::domain::{HoldReason, OrderStatus};
+use crate::screens::address_form::{AddressForm, FormOutcome};
 use crate::screens::order_queue::{Prompt, QueueCommand};
 
 impl App {
@@ -33,6 +34,39 @@ impl App {
             _ => return,
         };
         self.after_order_action(done);
+    }
+
+    /// Opens the address form for the selected order.
+    pub(super) fn edit_address(&mut self) {
+        let Some(number) = self.queue.selected_row().map(crate::domain::queue::QueueRow::number) else { return };
+        match self.store.order_as_received(number) {
+            Ok(Some(order)) => self.address_form = Some(AddressForm::new(number, &order.address)),
+            Ok(None) => self.queue.on_error(format!("Order {number} no longer exists.")),
+            Err(e) => self.queue.on_error(super::store_message(&e)),
+        }
+    }
+
+    /// A key for the open address form.
+    pub(super) fn address_form_key(&mut self, key: &crossterm::event::KeyEvent) {
+        let Some(form) = self.address_form.as_mut() else { return };
+        match form.key(key) {
+            FormOutcome::Editing => {}
+            FormOutcome::Cancel => self.address_form = None,
+            FormOutcome::Save(address) => {
+                let number = form.number;
+                self.address_form = None;
+                let actor = self.actor();
+                let done = self.store.correct_address(&actor, number, address.as_ref()).and_then(|()| {
+                    // A held order is checked again at once: corrected, it may go on.
+                    if self.store.order_status(number)? == OrderStatus::Held {
+                        self.release(number, "address corrected")
+                    } else {
+                        Ok(format!("The address of {number} is corrected."))
+                    }
+                });
+                self.after_order_action(done);
+            }
+        }
     }
 
     /// Releases the holds and validates the order again with today's rules and catalogue.

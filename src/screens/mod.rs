@@ -1,6 +1,7 @@
 //! The console's screens. Each is state + update + `impl Widget for &State`;
 //! none of them touches the store: they get plain data and return commands.
 
+pub mod address_form;
 pub mod help;
 pub mod order_queue;
 pub mod scanner_test;
