@@ -88,46 +88,18 @@ impl Store {
                     "order {number} is {status}: its address can no longer change"
                 )));
             }
-            let (old_name, old_line, channel_ref): (String, String, String) = tx.query_row(
-                "SELECT customer_name, address1 || ', ' || postcode || ' ' || city || ' ' || country, channel_ref
-                 FROM orders WHERE id = ?1",
-                [number.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-            let a = address;
-            let name = sanitize(&a.name);
-            tx.execute(
-                "UPDATE orders SET customer_name = ?2, address1 = ?3, address2 = ?4, city = ?5, region = ?6,
-                    postcode = ?7, country = ?8, phone = ?9, email = ?10
-                 WHERE id = ?1",
-                params![
-                    number.0,
-                    name,
-                    sanitize(&a.address1),
-                    sanitize(&a.address2),
-                    sanitize(&a.city),
-                    sanitize(&a.region),
-                    sanitize(&a.postcode),
-                    sanitize(&a.country.to_ascii_uppercase()),
-                    sanitize(&a.phone),
-                    sanitize(&a.email),
-                ],
-            )?;
-            if name != old_name {
-                tx.execute("DELETE FROM order_search WHERE rowid = ?1", [number.0])?;
-                tx.execute(
-                    "INSERT INTO order_search (rowid, words) VALUES (?1, ?2)",
-                    params![number.0, super::orders::search_words(&name, &channel_ref)],
-                )?;
-            }
-            let new_line = format!(
-                "{}, {} {} {}",
-                sanitize(&a.address1),
-                sanitize(&a.postcode),
-                sanitize(&a.city),
-                sanitize(&a.country.to_ascii_uppercase())
-            );
-            let details = format!("{old_name}, {old_line} -> {name}, {new_line}");
+            // What the audit trail shows of an address, before and after.
+            let summary = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<String> {
+                tx.query_row(
+                    "SELECT customer_name || ', ' || address1 || ', ' || postcode || ' ' || city || ' ' || country
+                     FROM orders WHERE id = ?1",
+                    [number.0],
+                    |r| r.get(0),
+                )
+            };
+            let before = summary(tx)?;
+            super::orders::write_address(tx, number.0, address)?;
+            let details = format!("{before} -> {}", summary(tx)?);
             events::append(tx, now_ms(), actor, "address_corrected", &events::order_subject(number.0), &details)?;
             Ok(())
         })

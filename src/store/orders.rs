@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
 use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail};
 use crate::domain::text::sanitize;
-use crate::domain::{Actor, HoldReason, NewOrder, OrderNumber, OrderStatus};
+use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus};
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -403,37 +403,49 @@ pub(super) fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -
 }
 
 fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {
-    let a = &order.address;
-    let (old_name, channel_ref): (String, String) =
-        tx.query_row("SELECT customer_name, channel_ref FROM orders WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let new_name = sanitize(&a.name);
-    if new_name != old_name {
-        tx.execute("DELETE FROM order_search WHERE rowid = ?1", [id])?;
-        tx.execute(SEARCH_INSERT, params![id, search_words(&new_name, &channel_ref)])?;
-    }
+    write_address(tx, id, &order.address)?;
     tx.execute(
-        "UPDATE orders SET updated_at = ?2, ship_by = ?3, customer_name = ?4, address1 = ?5, address2 = ?6, city = ?7,
-            region = ?8, postcode = ?9, country = ?10, phone = ?11, email = ?12, financial_status = ?13, note = ?14
-         WHERE id = ?1",
+        "UPDATE orders SET updated_at = ?2, ship_by = ?3, financial_status = ?4, note = ?5 WHERE id = ?1",
         params![
             id,
             order.updated_at.timestamp(),
             order.ship_by.timestamp(),
-            new_name,
+            sanitize(&order.financial_status),
+            sanitize(&order.note)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Replaces an order's shipping address (untrusted text sanitised) and keeps
+/// its search words in step with the customer's name.
+pub(super) fn write_address(tx: &Transaction<'_>, id: i64, a: &Address) -> Result<()> {
+    let (old_name, channel_ref): (String, String) =
+        tx.query_row("SELECT customer_name, channel_ref FROM orders WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let name = sanitize(&a.name);
+    tx.execute(
+        "UPDATE orders SET customer_name = ?2, address1 = ?3, address2 = ?4, city = ?5, region = ?6,
+            postcode = ?7, country = ?8, phone = ?9, email = ?10
+         WHERE id = ?1",
+        params![
+            id,
+            name,
             sanitize(&a.address1),
             sanitize(&a.address2),
             sanitize(&a.city),
             sanitize(&a.region),
             sanitize(&a.postcode),
-            sanitize(&a.country),
+            sanitize(&a.country.to_ascii_uppercase()),
             sanitize(&a.phone),
             sanitize(&a.email),
-            sanitize(&order.financial_status),
-            sanitize(&order.note),
         ],
     )?;
+    if name != old_name {
+        tx.execute("DELETE FROM order_search WHERE rowid = ?1", [id])?;
+        tx.execute(SEARCH_INSERT, params![id, search_words(&name, &channel_ref)])?;
+    }
     Ok(())
 }
 

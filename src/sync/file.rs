@@ -36,23 +36,11 @@ pub const CSV_COLUMNS: [&str; 18] = [
 /// Columns every row needs a value in.
 const CSV_REQUIRED: [&str; 6] = ["order_ref", "channel", "created_at", "sku", "qty", "currency"];
 
-/// Columns that describe the order (the same in every row of an order).
-const ORDER_COLUMNS: [&str; 14] = [
-    "channel",
-    "created_at",
-    "ship_by",
-    "customer_name",
-    "address1",
-    "address2",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "phone",
-    "email",
-    "service",
-    "currency",
-];
+/// Whether a column describes the order (the same in every row of an
+/// order) rather than one of its lines.
+fn is_order_column(name: &str) -> bool {
+    !matches!(name, "order_ref" | "sku" | "qty" | "unit_price")
+}
 
 /// One problem in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +140,7 @@ pub fn parse_csv(file: &str, text: &str) -> Result<Parsed, Vec<FileError>> {
         if let Some(&at) = index.get(&key) {
             // Later rows of an order must agree with its first row.
             let (first_row, first) = &firsts[at];
-            for name in ORDER_COLUMNS {
+            for name in CSV_COLUMNS.into_iter().filter(|c| is_order_column(c)) {
                 if first.get(position[name]).unwrap_or("").trim() != get(name) {
                     errors.push(err(row, Some(name), format!("differs from row {first_row} of order {}", key.1)));
                 }
