@@ -32,10 +32,18 @@ pub struct Config {
     #[serde(default)]
     pub layout: LayoutConfig,
     pub rules: crate::planning::rules::RulesConfig,
+    pub allocation: AllocationConfig,
     pub session: SessionConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,
     pub keymap: KeymapConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationConfig {
+    /// What happens to an order that stock cannot fill completely.
+    pub backorders: crate::domain::BackorderPolicy,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -396,8 +396,15 @@ fn a_supervisor_holds_releases_and_cancels_saying_why() {
     let (_dir, path) = demo_store(300);
     let mut app = supervisor(&path);
     let store = Store::open(&path).unwrap();
-    let target =
-        app.queue().visible_rows().iter().find(|r| r.status == OrderStatus::New && r.holds.is_empty()).unwrap().clone();
+    let target = app
+        .queue()
+        .visible_rows()
+        .iter()
+        .find(|r| r.status == OrderStatus::Ready && r.holds.is_empty())
+        .unwrap()
+        .clone();
+    let reserved = store.order_reservations(target.number()).unwrap();
+    assert!(!reserved.is_empty(), "a ready order holds its stock");
     select(&mut app, target.id);
     // Hold: an empty reason is not enough.
     press(&mut app, KeyCode::Char('h'));
@@ -413,7 +420,9 @@ fn a_supervisor_holds_releases_and_cancels_saying_why() {
             .iter()
             .any(|e| e.kind == "order_held" && e.details == "manual: customer called" && e.operator == "EMP-0001")
     );
-    // Release: validated again, and this order is fine, so it is new again.
+    assert_eq!(store.order_reservations(target.number()).unwrap(), reserved, "a hold keeps the stock");
+    // Release: validated again, and this order is fine: its stock is still
+    // reserved, so it is ready again at once.
     for _ in 0..3 {
         app.dispatch(packline::app::action::Action::NextFilter);
     }
@@ -422,9 +431,9 @@ fn a_supervisor_holds_releases_and_cancels_saying_why() {
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "called back, all fine");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(store.order_status(target.number()).unwrap(), OrderStatus::New);
-    // Cancel from the New tab.
-    app.dispatch(packline::app::action::Action::PreviousFilter);
+    assert_eq!(store.order_status(target.number()).unwrap(), OrderStatus::Ready);
+    assert!(screen(&app, (120, 40)).contains("is released and ready"));
+    // Cancel from the Ready tab: the stock goes back to its bins.
     app.dispatch(packline::app::action::Action::PreviousFilter);
     select(&mut app, target.id);
     press(&mut app, KeyCode::Char('x'));
@@ -432,7 +441,9 @@ fn a_supervisor_holds_releases_and_cancels_saying_why() {
     press(&mut app, KeyCode::Enter);
     let cancelled = store.order_detail(target.number(), 10).unwrap().unwrap();
     assert_eq!(cancelled.row.status, OrderStatus::Cancelled);
-    assert!(cancelled.events.iter().any(|e| e.details == "new -> cancelled: duplicate order"));
+    assert!(cancelled.events.iter().any(|e| e.details == "ready -> cancelled: duplicate order"));
+    assert!(store.order_reservations(target.number()).unwrap().is_empty());
+    assert!(store.audit_allocation().unwrap().is_clean());
 }
 
 #[test]
@@ -532,7 +543,11 @@ fn correcting_a_bad_address_releases_the_order() {
     press(&mut app, KeyCode::Enter);
     let detail = store.order_detail(bad.number(), 10).unwrap().unwrap();
     assert_eq!(store.order_as_received(bad.number()).unwrap().unwrap().address.city, "Lisboa");
-    assert_eq!(detail.row.status, OrderStatus::New, "corrected and checked again: no longer held");
+    assert!(
+        matches!(detail.row.status, OrderStatus::Ready | OrderStatus::Backordered),
+        "corrected and checked again: no longer held, allocated instead ({})",
+        detail.row.status
+    );
     assert!(detail.events.iter().any(|e| e.kind == "address_corrected" && e.operator == "EMP-0001"));
     assert!(detail.events.iter().any(|e| e.kind == "holds_released" && e.details.ends_with("address corrected")));
 }

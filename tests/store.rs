@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use packline::domain::queue::{PageFrom, QueueFilter, QueueKey, QueueQuery, QueueRow, QueueSort, SearchQuery};
 use packline::domain::{
     Actor, Address, Bin, BinCode, Gtin, HoldReason, NewOrder, NewOrderLine, NewSku, Operator, OrderNumber, OrderStatus,
-    Role, TransitionError, Zone,
+    Role, TransitionError, Verdict, Zone,
 };
 use packline::store::{APPLICATION_ID, ImportSummary, LATEST_VERSION, SeedOrder, Store, StoreError};
 use rusqlite::Connection;
@@ -615,7 +615,7 @@ fn import_inserts_new_orders_with_an_event_each() {
     let mut env = Env::new();
     let summary =
         env.store.import_orders(&actor(), &[new_order("1001", "Ana Lima"), new_order("1002", "Bruno Costa")]).unwrap();
-    assert_eq!(summary, ImportSummary { inserted: 2, held: 0, updated: 0, unchanged: 0 });
+    assert_eq!(summary, ImportSummary { inserted: 2, held: 0, ready: 0, backordered: 0, updated: 0, unchanged: 0 });
     for (external, customer) in [("1001", "Ana Lima"), ("1002", "Bruno Costa")] {
         let number = env.number(external);
         assert_eq!(env.store.order_status(number).unwrap(), OrderStatus::New);
@@ -643,7 +643,7 @@ fn a_second_import_of_the_same_orders_changes_nothing() {
     env.store.import_orders(&actor(), &batch).unwrap();
     let events = env.count("SELECT count(*) FROM events");
     let summary = env.store.import_orders(&actor(), &batch).unwrap();
-    assert_eq!(summary, ImportSummary { inserted: 0, held: 0, updated: 0, unchanged: 2 });
+    assert_eq!(summary, ImportSummary { inserted: 0, held: 0, ready: 0, backordered: 0, updated: 0, unchanged: 2 });
     assert_eq!(env.store.totals().unwrap().orders, 2);
     assert_eq!(env.count("SELECT count(*) FROM events"), events);
     // The same external id on another channel is another order.
@@ -660,7 +660,7 @@ fn ids_that_need_sanitising_still_import_idempotently() {
     let order = new_order("A-1\u{1b}[0m ", "Ana Lima");
     assert_eq!(env.store.import_orders(&actor(), std::slice::from_ref(&order)).unwrap().inserted, 1);
     let again = env.store.import_orders(&actor(), std::slice::from_ref(&order)).unwrap();
-    assert_eq!(again, ImportSummary { inserted: 0, held: 0, updated: 0, unchanged: 1 });
+    assert_eq!(again, ImportSummary { inserted: 0, held: 0, ready: 0, backordered: 0, updated: 0, unchanged: 1 });
     let mut newer = order.clone();
     newer.updated_at = at(T0 + 60);
     newer.address.name = "Ana Lima Souza".into();
@@ -680,7 +680,7 @@ fn a_newer_copy_updates_the_header_and_an_older_one_does_not() {
     newer.address.address1 = "Avenida da Liberdade 1".into();
     newer.note = "call first".into();
     let summary = env.store.import_orders(&actor(), &[newer]).unwrap();
-    assert_eq!(summary, ImportSummary { inserted: 0, held: 0, updated: 1, unchanged: 0 });
+    assert_eq!(summary, ImportSummary { inserted: 0, held: 0, ready: 0, backordered: 0, updated: 1, unchanged: 0 });
     let detail = env.store.order_detail(number, 10).unwrap().unwrap();
     assert_eq!(detail.row.customer, "Beatriz Nunes");
     assert_eq!(detail.row.ship_by, at(T0 + 2 * DAY));
@@ -702,7 +702,7 @@ fn a_newer_copy_updates_the_header_and_an_older_one_does_not() {
         let mut stale = new_order("1001", "Carla Stale");
         stale.updated_at = at(updated_at);
         let summary = env.store.import_orders(&actor(), &[stale]).unwrap();
-        assert_eq!(summary, ImportSummary { inserted: 0, held: 0, updated: 0, unchanged: 1 });
+        assert_eq!(summary, ImportSummary { inserted: 0, held: 0, ready: 0, backordered: 0, updated: 0, unchanged: 1 });
     }
     let detail = env.store.order_detail(number, 10).unwrap().unwrap();
     assert_eq!(detail.row.customer, "Beatriz Nunes");
@@ -1453,15 +1453,18 @@ fn priority_changes_are_checked_and_audited() {
 fn orders_that_fail_validation_arrive_held_with_their_reasons() {
     let mut env = Env::new();
     let orders = [new_order("V1", "Ana Lima"), new_order("V2", "Bruno Costa")];
-    let mut check =
-        |o: &NewOrder| if o.external_id == "V2" { vec![HoldReason::Unpaid, HoldReason::BadAddress] } else { vec![] };
+    let mut check = |o: &NewOrder| Verdict {
+        holds: if o.external_id == "V2" { [HoldReason::Unpaid, HoldReason::BadAddress].into() } else { [].into() },
+        ..Verdict::default()
+    };
     let summary = env.store.import_checked(&actor(), &orders, &mut check, &mut |_| {}).unwrap();
-    assert_eq!(summary, ImportSummary { inserted: 2, held: 1, updated: 0, unchanged: 0 });
-    assert_eq!(env.store.order_status(OrderNumber(1)).unwrap(), OrderStatus::New);
+    // The valid order goes on to allocation: nothing is in stock, so it waits.
+    assert_eq!(summary, ImportSummary { inserted: 2, held: 1, ready: 0, backordered: 1, updated: 0, unchanged: 0 });
+    assert_eq!(env.store.order_status(OrderNumber(1)).unwrap(), OrderStatus::Backordered);
     let held = env.store.order_detail(OrderNumber(2), 5).unwrap().unwrap();
     assert_eq!(held.row.status, OrderStatus::Held);
-    assert_eq!(held.row.holds, [HoldReason::Unpaid, HoldReason::BadAddress]);
-    assert!(held.events.iter().any(|e| e.kind == "order_held" && e.details == "unpaid, bad_address"));
+    assert_eq!(held.row.holds, [HoldReason::BadAddress, HoldReason::Unpaid]);
+    assert!(held.events.iter().any(|e| e.kind == "order_held" && e.details == "bad_address, unpaid"));
 }
 
 #[test]
@@ -1497,7 +1500,7 @@ fn the_held_tab_narrows_to_one_hold_reason() {
     assert_eq!(listed.len(), 30);
     assert!(listed.windows(2).all(|w| w[0] < w[1]));
     // A released hold no longer counts.
-    env.store.release_order(&actor(), OrderNumber(1), &[], "fixed").unwrap();
+    env.store.release_order(&actor(), OrderNumber(1), &Verdict::default(), "fixed").unwrap();
     assert_eq!(env.store.hold_counts().unwrap()[&HoldReason::BadAddress], 29);
 }
 

@@ -77,13 +77,15 @@ impl App {
         };
         let codes: Vec<&str> = order.lines.iter().map(|l| l.sku.as_str()).collect();
         let facts = self.store.sku_facts(&codes)?;
-        let still: Vec<HoldReason> =
-            crate::planning::rules::validate(&order, &self.rules, &facts).into_iter().collect();
-        if self.store.release_order(&actor, number, &still, why)? == OrderStatus::New {
-            return Ok(format!("{number} is released."));
-        }
-        let reasons: Vec<&str> = still.iter().map(|r| r.short_label()).collect();
-        Ok(format!("{number} is still held: {}.", reasons.join(", ")))
+        let verdict = crate::planning::rules::validate(&order, &self.rules, &facts);
+        Ok(match self.store.release_order(&actor, number, &verdict, why)? {
+            OrderStatus::Ready => format!("{number} is released and ready: its stock is reserved."),
+            OrderStatus::Backordered => format!("{number} is released but backordered: not enough stock."),
+            _ => {
+                let reasons: Vec<&str> = verdict.holds.iter().map(|r| r.short_label()).collect();
+                format!("{number} is still held: {}.", reasons.join(", "))
+            }
+        })
     }
 
     /// Shows the outcome and re-reads what changed.

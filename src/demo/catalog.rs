@@ -163,14 +163,13 @@ fn kind_counts() -> Vec<usize> {
     counts
 }
 
-/// One put-away: (bin, SKU code, lot, units).
-pub type PutAway = (BinCode, String, Option<String>, u32);
+use crate::store::StockReceipt;
 
 /// Stock for every SKU in one to three bins: the first bin usually in the
 /// zone matching the SKU's class (some deliberately not, so slotting has
 /// something to suggest), extra bins anywhere. Lot-tracked SKUs get a lot
-/// code dated before `now`.
-pub fn put_away(catalog: &Catalog, bins: &[Bin], rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Vec<PutAway> {
+/// code dated before `now` and an expiry 9 to 14 months after it.
+pub fn put_away(catalog: &Catalog, bins: &[Bin], rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Vec<StockReceipt> {
     let zone_bins = |zone: Zone| bins.iter().filter(|b| b.zone == zone).map(|b| b.code).collect::<Vec<_>>();
     let by_zone = [zone_bins(Zone::A), zone_bins(Zone::B), zone_bins(Zone::C)];
     let zone_index = |zone: Zone| match zone {
@@ -210,9 +209,13 @@ pub fn put_away(catalog: &Catalog, bins: &[Bin], rng: &mut ChaCha8Rng, now: Date
             };
             let lot = sku.lot_tracked.then(|| {
                 let made = now.date_naive() - Duration::days(rng.random_range(14..=240));
-                format!("L{}-{:02}", made.format("%y%m%d"), rng.random_range(1..=20))
+                let code = format!("L{}-{:02}", made.format("%y%m%d"), rng.random_range(1..=20));
+                // Shelf life from the SKU's place in the catalogue: no extra
+                // random draws, so the rest of the demo stays as it was.
+                (code, made + Duration::days(270 + 30 * (index % 6) as i64))
             });
-            items.push((bin, sku.code.clone(), lot, units));
+            let (lot, expires_on) = lot.map_or((None, None), |(code, day)| (Some(code), Some(day)));
+            items.push(StockReceipt { bin, sku: sku.code.clone(), lot, expires_on, qty: units });
         }
     }
     items

@@ -240,7 +240,7 @@ fn add_orders(
         late: open_orders.iter().filter(|o| o.order.ship_by < now).count() as u64,
     };
     for chunk in open_orders.chunks(BATCH) {
-        store.seed_orders(actor, chunk)?;
+        store.seed_open_orders(actor, chunk)?;
         done += chunk.len() as u64;
         progress(done, total);
     }

@@ -3,6 +3,7 @@
 //! Everything else in the crate speaks these types. Per the dependency rule in
 //! ARCHITECTURE.md this module imports nothing from the rest of the crate.
 
+pub mod allocation;
 pub mod ids;
 pub mod layout;
 pub mod location;
@@ -13,10 +14,11 @@ pub mod sku;
 pub mod status;
 pub mod text;
 
+pub use allocation::BackorderPolicy;
 pub use ids::OrderNumber;
 pub use layout::{Layout, LayoutError};
 pub use location::{Bin, BinCode, Zone};
 pub use operator::{Actor, Operator, Role};
-pub use order::{Address, HoldReason, NewOrder, NewOrderLine};
+pub use order::{Address, HoldReason, NewOrder, NewOrderLine, Verdict};
 pub use sku::{Gtin, NewSku};
 pub use status::{OrderStatus, TransitionError};

@@ -64,6 +64,17 @@ impl FromStr for HoldReason {
     }
 }
 
+/// What validation says of an incoming order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// The rules it fails (empty: it may go on to allocation).
+    pub holds: std::collections::BTreeSet<HoldReason>,
+    /// The carrier service its shipping service maps to (empty when none does).
+    pub carrier_service: String,
+    /// High value: the carrier must get a signature on delivery.
+    pub signature_required: bool,
+}
+
 /// A shipping address. All text is untrusted until the store sanitises it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Address {

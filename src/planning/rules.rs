@@ -8,7 +8,7 @@ use std::hash::BuildHasher;
 use serde::Deserialize;
 
 use crate::domain::sku::SkuFacts;
-use crate::domain::{HoldReason, NewOrder};
+use crate::domain::{HoldReason, NewOrder, Verdict};
 
 /// The `[rules]` section of the config.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -22,10 +22,15 @@ pub struct RulesConfig {
     pub customs_free: Vec<String>,
 }
 
-/// Checks `order`; returns the hold reasons it fails (empty: it may go on).
-/// `skus` has an entry for every SKU the catalogue knows.
+/// Checks `order`: the hold reasons it fails (none: it may go on), its
+/// carrier service and whether it needs a signature. `skus` has an entry for
+/// every SKU the catalogue knows.
 #[must_use]
-pub fn validate<S: BuildHasher>(
+pub fn validate<S: BuildHasher>(order: &NewOrder, rules: &RulesConfig, skus: &HashMap<String, SkuFacts, S>) -> Verdict {
+    Verdict { holds: hold_reasons(order, rules, skus), ..Verdict::default() }
+}
+
+fn hold_reasons<S: BuildHasher>(
     order: &NewOrder,
     rules: &RulesConfig,
     skus: &HashMap<String, SkuFacts, S>,

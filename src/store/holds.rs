@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use super::orders::current_status;
 use super::{Result, Store, StoreError, events, now_ms};
 use crate::domain::text::sanitize;
-use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus};
+use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus, Verdict};
 
 impl Store {
     /// Puts an order on hold for `reason` (new, ready, backordered or already
@@ -33,16 +33,19 @@ impl Store {
         })
     }
 
-    /// Releases every hold on a held order; `still` are the reasons a fresh
-    /// validation found, which hold it again (empty: the order goes back to
-    /// `new`). Who and why go into the audit trail.
+    /// Releases every hold on a held order after a fresh validation: the
+    /// reasons in `verdict` hold it again; with none, the order is allocated
+    /// at once and becomes `ready` or `backordered` (returned). The verdict's
+    /// carrier service and signature flag replace the stored ones. Who and
+    /// why go into the audit trail.
     pub fn release_order(
         &mut self,
         actor: &Actor,
         number: OrderNumber,
-        still: &[HoldReason],
+        verdict: &Verdict,
         why: &str,
     ) -> Result<OrderStatus> {
+        let allocator = self.allocator(actor);
         self.write(|tx| {
             let from = current_status(tx, number)?;
             if from != OrderStatus::Held {
@@ -55,26 +58,30 @@ impl Store {
                 "UPDATE order_holds SET released_at = ?2 WHERE order_id = ?1 AND released_at IS NULL",
                 params![number.0, at / 1000],
             )?;
+            tx.execute(
+                "UPDATE orders SET carrier_service = ?2, signature_required = ?3 WHERE id = ?1",
+                params![number.0, sanitize(&verdict.carrier_service), verdict.signature_required],
+            )?;
             let why = sanitize(why);
-            let to = if still.is_empty() { OrderStatus::New } else { OrderStatus::Held };
-            for reason in still {
+            for reason in &verdict.holds {
                 tx.execute(
                     "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, 'validation', ?3)",
                     params![number.0, reason.as_str(), at / 1000],
                 )?;
             }
-            if to == OrderStatus::New {
-                tx.execute("UPDATE orders SET status = 'new' WHERE id = ?1 AND status = 'held'", [number.0])?;
-            }
-            let outcome = if still.is_empty() {
+            let outcome = if verdict.holds.is_empty() {
                 "released".to_owned()
             } else {
-                let reasons: Vec<&str> = still.iter().map(|r| r.as_str()).collect();
+                let reasons: Vec<&str> = verdict.holds.iter().map(|r| r.as_str()).collect();
                 format!("released, held again: {}", reasons.join(", "))
             };
             let details = if why.is_empty() { outcome } else { format!("{outcome}: {why}") };
             events::append(tx, at, actor, "holds_released", &events::order_subject(number.0), &details)?;
-            Ok(to)
+            if !verdict.holds.is_empty() {
+                return Ok(OrderStatus::Held);
+            }
+            tx.execute("UPDATE orders SET status = 'new' WHERE id = ?1 AND status = 'held'", [number.0])?;
+            Ok(allocator.allocate(tx, number.0)?.status)
         })
     }
 

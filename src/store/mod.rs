@@ -5,6 +5,7 @@
 //! this module and is always parameterised. Per-area free functions live in
 //! the submodules; invariants live in the schema (CHECKs and triggers).
 
+mod allocation;
 pub mod baseline;
 mod catalog;
 mod events;
@@ -18,12 +19,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::domain::{OrderNumber, OrderStatus, TransitionError};
+use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, TransitionError};
 
+pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use catalog::{SessionEvent, Totals};
 pub use orders::{ImportSummary, SeedOrder};
 pub use schema::{LATEST_VERSION, Pragmas};
-pub use stock::StockBalance;
+pub use stock::{StockBalance, StockReceipt};
 
 /// `PRAGMA application_id` of a packline store ("PKLN").
 pub const APPLICATION_ID: i32 = 0x504B_4C4E;
@@ -57,6 +59,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What allocation does with orders stock cannot fill (`[allocation]`).
+    policy: BackorderPolicy,
 }
 
 impl std::fmt::Debug for Store {
@@ -86,13 +90,25 @@ impl Store {
         schema::migrate(&conn)?;
         // Queue pages, imports and lookups together use a few dozen statements.
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(Self { conn, path: path.to_owned() })
+        Ok(Self { conn, path: path.to_owned(), policy: BackorderPolicy::default() })
     }
 
     /// The file this store lives in.
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Sets what allocation does with orders that stock cannot fill
+    /// completely (the config's `[allocation] backorders`).
+    pub fn set_backorder_policy(&mut self, policy: BackorderPolicy) {
+        self.policy = policy;
+    }
+
+    /// The allocator for one operation by `actor`.
+    fn allocator<'a>(&self, actor: &'a Actor) -> allocation::Allocator<'a> {
+        let now = chrono::Utc::now();
+        allocation::Allocator { actor, policy: self.policy, today: now.date_naive(), at_ms: now.timestamp_millis() }
     }
 
     /// Changes whenever another connection commits; polled on a tick to notice

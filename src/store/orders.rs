@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
 use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail};
 use crate::domain::text::sanitize;
-use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus};
+use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus, Verdict};
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,6 +16,10 @@ pub struct ImportSummary {
     pub inserted: u64,
     /// Of the inserted orders, those that failed validation and were held.
     pub held: u64,
+    /// Of the inserted orders, those allocated in full (now `ready`).
+    pub ready: u64,
+    /// Of the inserted orders, those stock could not fill (now `backordered`).
+    pub backordered: u64,
     pub updated: u64,
     /// Already stored and not older than the stored copy.
     pub unchanged: u64,
@@ -32,44 +36,63 @@ pub struct SeedOrder {
 }
 
 impl Store {
-    /// Imports orders as `new`, in one transaction: all of them or none.
-    /// Idempotent on (channel, external id): an update that is not newer than
-    /// the stored copy changes nothing.
+    /// Imports orders as `new`, in one transaction: all of them or none,
+    /// without validation or allocation (tests, benchmarks and tools that
+    /// drive the steps themselves; channel and file intake use
+    /// [`Store::import_checked`]). Idempotent on (channel, external id): an
+    /// update that is not newer than the stored copy changes nothing.
     pub fn import_orders(&mut self, actor: &Actor, orders: &[NewOrder]) -> Result<ImportSummary> {
-        self.import_checked(actor, orders, &mut |_| Vec::new(), &mut |_| {})
+        self.import(actor, orders, &mut |_| Verdict::default(), false, &mut |_| {})
     }
 
-    /// [`Store::import_orders`] with validation: a new order for which `check`
-    /// returns hold reasons is stored `held` with them. `progress` hears how
-    /// many orders are done every thousand (still one transaction).
+    /// Order intake: each new order is checked (`check` returns its
+    /// verdict); one that fails a rule is stored `held` with its reasons,
+    /// the others are allocated at once, most urgent (then oldest) first,
+    /// and become `ready` or `backordered`. One transaction: all or nothing.
+    /// `progress` hears how many orders are stored every thousand.
     pub fn import_checked(
         &mut self,
         actor: &Actor,
         orders: &[NewOrder],
-        check: &mut dyn FnMut(&NewOrder) -> Vec<HoldReason>,
+        check: &mut dyn FnMut(&NewOrder) -> Verdict,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportSummary> {
+        self.import(actor, orders, check, true, progress)
+    }
+
+    fn import(
+        &mut self,
+        actor: &Actor,
+        orders: &[NewOrder],
+        check: &mut dyn FnMut(&NewOrder) -> Verdict,
+        allocate: bool,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportSummary> {
+        let allocator = self.allocator(actor);
         self.write(|tx| {
             let mut inserter = Inserter::new(tx)?;
             let mut summary = ImportSummary::default();
+            let mut to_allocate = Vec::new();
             let at = now_ms();
             for (done, order) in orders.iter().enumerate() {
                 if done % 1_000 == 0 {
                     progress(done);
                 }
-                let holds = check(order);
-                let status = if holds.is_empty() { OrderStatus::New } else { OrderStatus::Held };
-                if let Some(id) = inserter.insert(order, status)? {
+                let verdict = check(order);
+                let status = if verdict.holds.is_empty() { OrderStatus::New } else { OrderStatus::Held };
+                if let Some(id) = inserter.insert(order, status, &verdict)? {
                     let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
                     inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
-                    if !holds.is_empty() {
+                    if verdict.holds.is_empty() {
+                        to_allocate.push((order.priority, order.created_at.timestamp(), id));
+                    } else {
                         let mut hold_stmt = tx.prepare_cached(
                             "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, 'validation', ?3)",
                         )?;
-                        for reason in &holds {
+                        for reason in &verdict.holds {
                             hold_stmt.execute(params![id, reason.as_str(), at / 1000])?;
                         }
-                        let reasons: Vec<&str> = holds.iter().map(|r| r.as_str()).collect();
+                        let reasons: Vec<&str> = verdict.holds.iter().map(|r| r.as_str()).collect();
                         inserter.event(at, actor, "order_held", id, &reasons.join(", "))?;
                         summary.held += 1;
                     }
@@ -90,15 +113,39 @@ impl Store {
                 }
             }
             inserter.finish()?;
+            if allocate {
+                to_allocate.sort_unstable();
+                for (_, _, id) in to_allocate {
+                    match allocator.allocate(tx, id)?.status {
+                        OrderStatus::Ready => summary.ready += 1,
+                        _ => summary.backordered += 1,
+                    }
+                }
+            }
             Ok(summary)
         })
     }
 
     /// Loads orders directly in the given states with their holds (the demo
-    /// warehouse and benchmarks), one transaction for the whole slice.
+    /// warehouse and benchmarks), one transaction for the whole slice. No
+    /// stock is reserved: see [`Store::seed_open_orders`].
     pub fn seed_orders(&mut self, actor: &Actor, orders: &[SeedOrder]) -> Result<()> {
+        self.seed(actor, orders, false)
+    }
+
+    /// [`Store::seed_orders`] for open work that holds stock: orders seeded
+    /// `new`, `ready`, `waved` or `picking` are allocated as they are loaded
+    /// (in slice order). One that stock cannot fill ends `backordered`;
+    /// the others end in their seeded state with their units reserved.
+    pub fn seed_open_orders(&mut self, actor: &Actor, orders: &[SeedOrder]) -> Result<()> {
+        self.seed(actor, orders, true)
+    }
+
+    fn seed(&mut self, actor: &Actor, orders: &[SeedOrder], allocate: bool) -> Result<()> {
+        let allocator = self.allocator(actor);
         self.write(|tx| {
             let mut inserter = Inserter::new(tx)?;
+            let mut later = Vec::new();
             for seed in orders {
                 if (seed.status == OrderStatus::Held) == seed.holds.is_empty() {
                     return Err(StoreError::Invalid(format!(
@@ -106,7 +153,12 @@ impl Store {
                         seed.order.channel, seed.order.external_id
                     )));
                 }
-                let id = inserter.insert(&seed.order, seed.status)?.ok_or_else(|| {
+                let holds_stock = matches!(
+                    seed.status,
+                    OrderStatus::New | OrderStatus::Ready | OrderStatus::Waved | OrderStatus::Picking
+                );
+                let status = if allocate && holds_stock { OrderStatus::New } else { seed.status };
+                let id = inserter.insert(&seed.order, status, &Verdict::default())?.ok_or_else(|| {
                     StoreError::Invalid(format!(
                         "order {} {} is already in the store",
                         sanitize(&seed.order.channel),
@@ -121,22 +173,45 @@ impl Store {
                 for reason in &seed.holds {
                     hold_stmt.execute(params![id, reason.as_str(), seed.status_at.timestamp()])?;
                 }
-                if seed.status != OrderStatus::New {
+                if allocate && holds_stock {
+                    later.push((id, seed));
+                } else if seed.status != OrderStatus::New {
                     let details = format!("new -> {}", seed.status);
                     inserter.event(seed.status_at.timestamp_millis(), actor, "status_changed", id, &details)?;
                 }
             }
+            // Counted first, so the status changes below are counted by the triggers.
             inserter.finish()?;
+            for (id, seed) in later {
+                let allocated = allocator.allocate(tx, id)?;
+                if allocated.status == OrderStatus::Ready
+                    && matches!(seed.status, OrderStatus::Waved | OrderStatus::Picking)
+                {
+                    tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, seed.status.as_str()])?;
+                    let details = format!("ready -> {}", seed.status);
+                    events::append(
+                        tx,
+                        seed.status_at.timestamp_millis(),
+                        actor,
+                        "status_changed",
+                        &events::order_subject(id),
+                        &details,
+                    )?;
+                }
+            }
             Ok(())
         })
     }
 
     /// Moves an order to `to` if the status machine allows it, with an audit event.
-    /// Holding needs a reason, so `held` is not reachable this way.
+    /// Holding needs a reason, so `held` is not reachable this way. A
+    /// cancellation gives the order's reserved units back to their bins and
+    /// offers them to waiting backorders, in the same transaction.
     pub fn transition_order(&mut self, actor: &Actor, number: OrderNumber, to: OrderStatus, note: &str) -> Result<()> {
         if to == OrderStatus::Held {
             return Err(StoreError::Invalid(format!("order {number} can only be held with a hold reason")));
         }
+        let allocator = self.allocator(actor);
         self.write(|tx| {
             let from = current_status(tx, number)?;
             from.transition(to).map_err(|source| StoreError::Transition { number, source })?;
@@ -152,6 +227,10 @@ impl Store {
             let details =
                 if note.is_empty() { format!("{from} -> {to}") } else { format!("{from} -> {to}: {}", sanitize(note)) };
             events::append(tx, now_ms(), actor, "status_changed", &events::order_subject(number.0), &details)?;
+            if to == OrderStatus::Cancelled {
+                let freed = super::allocation::release_reservations(tx, allocator.at_ms, number.0)?;
+                allocator.fill_backorders(tx, &freed)?;
+            }
             Ok(())
         })
     }
@@ -275,8 +354,9 @@ impl<'tx> Inserter<'tx> {
             order: tx.prepare_cached(
                 "INSERT INTO orders (channel_id, external_id, channel_ref, status, priority, created_at, updated_at,
                     ship_by, customer_name, address1, address2, city, region, postcode, country, phone, email, service,
-                    financial_status, total_minor, currency, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                    financial_status, total_minor, currency, note, carrier_service, signature_required)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                    ?23, ?24)
                  ON CONFLICT (channel_id, external_id) DO NOTHING",
             )?,
             line: tx.prepare_cached(
@@ -337,7 +417,7 @@ impl<'tx> Inserter<'tx> {
 
     /// Inserts an order with its lines and search words; untrusted text is
     /// sanitised here. `None` if (channel, external id) is already stored.
-    fn insert(&mut self, order: &NewOrder, status: OrderStatus) -> Result<Option<i64>> {
+    fn insert(&mut self, order: &NewOrder, status: OrderStatus, verdict: &Verdict) -> Result<Option<i64>> {
         if order.lines.is_empty() {
             return Err(StoreError::Invalid(format!("order {} has no lines", sanitize(&order.external_id))));
         }
@@ -368,6 +448,8 @@ impl<'tx> Inserter<'tx> {
             order.total_minor,
             sanitize(&order.currency),
             sanitize(&order.note),
+            sanitize(&verdict.carrier_service),
+            verdict.signature_required,
         ])?;
         if inserted == 0 {
             return Ok(None);

@@ -21,6 +21,18 @@ impl StockBalance {
     }
 }
 
+/// Units arriving in a bin: goods-in, a return put back, the demo warehouse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockReceipt {
+    pub bin: BinCode,
+    /// The SKU's code.
+    pub sku: String,
+    pub lot: Option<String>,
+    /// The lot's best-before or expiry date (first-expiry-first-out).
+    pub expires_on: Option<chrono::NaiveDate>,
+    pub qty: u32,
+}
+
 /// A change to one stock row.
 struct Change<'a> {
     on_hand: i64,
@@ -30,7 +42,8 @@ struct Change<'a> {
 }
 
 impl Store {
-    /// Puts `qty` units of `sku` (optionally of `lot`) into `bin`.
+    /// Puts `qty` units of `sku` (optionally of `lot`) into `bin`; backorders
+    /// waiting for the SKU are offered the new units at once.
     pub fn receive_stock(
         &mut self,
         actor: &Actor,
@@ -40,29 +53,39 @@ impl Store {
         qty: u32,
         reference: &str,
     ) -> Result<()> {
-        self.receive_stock_many(actor, &[(bin, sku.to_owned(), lot.map(str::to_owned), qty)], reference)
+        let receipt = StockReceipt { bin, sku: sku.to_owned(), lot: lot.map(str::to_owned), expires_on: None, qty };
+        self.receive_stock_many(actor, &[receipt], reference)
     }
 
-    /// Puts many receipts away in one transaction (the demo warehouse, bulk
-    /// goods-in): each item is `(bin, SKU code, lot, units)`. All or nothing.
-    pub fn receive_stock_many(
-        &mut self,
-        actor: &Actor,
-        items: &[(BinCode, String, Option<String>, u32)],
-        reference: &str,
-    ) -> Result<()> {
+    /// Puts many receipts away in one transaction (goods-in, the demo
+    /// warehouse), then offers the new units to waiting backorders. All or
+    /// nothing. A lot's expiry, once known, is kept; a receipt cannot change it.
+    pub fn receive_stock_many(&mut self, actor: &Actor, items: &[StockReceipt], reference: &str) -> Result<()> {
+        let allocator = self.allocator(actor);
         self.write(|tx| {
-            for (bin, sku, lot, qty) in items {
-                let stock_id = ensure_stock_row(tx, *bin, sku, lot.as_deref())?;
-                let change = Change { on_hand: i64::from(*qty), reserved: 0, kind: "receive", reference };
+            let mut skus = Vec::with_capacity(items.len());
+            for item in items {
+                let (stock_id, sku_id) = ensure_stock_row(tx, item.bin, &item.sku, item.lot.as_deref())?;
+                if let (Some(lot), Some(day)) = (&item.lot, item.expires_on) {
+                    tx.prepare_cached(
+                        "UPDATE lots SET expires_on = ?3 WHERE sku_id = ?1 AND lot_code = ?2 AND expires_on IS NULL",
+                    )?
+                    .execute(params![sku_id, lot, day.to_string()])?;
+                }
+                let change = Change { on_hand: i64::from(item.qty), reserved: 0, kind: "receive", reference };
                 apply(tx, actor, stock_id, &change)?;
+                skus.push(sku_id);
             }
+            skus.sort_unstable();
+            skus.dedup();
+            allocator.fill_backorders(tx, &skus)?;
             Ok(())
         })
     }
 
     /// Adds (or with a negative `delta`, removes) units, e.g. after a count.
-    /// A removal that would leave less than what is reserved is refused.
+    /// A removal that would leave less than what is reserved is refused;
+    /// added units are offered to waiting backorders at once.
     pub fn adjust_stock(
         &mut self,
         actor: &Actor,
@@ -72,10 +95,15 @@ impl Store {
         delta: i64,
         reason: &str,
     ) -> Result<()> {
+        let allocator = self.allocator(actor);
         self.write(|tx| {
-            let stock_id = ensure_stock_row(tx, bin, sku, lot)?;
+            let (stock_id, sku_id) = ensure_stock_row(tx, bin, sku, lot)?;
             let change = Change { on_hand: delta, reserved: 0, kind: "adjust", reference: reason };
-            require(tx, stock_id, bin, sku, -delta, apply(tx, actor, stock_id, &change)?)
+            require(tx, stock_id, bin, sku, -delta, apply(tx, actor, stock_id, &change)?)?;
+            if delta > 0 {
+                allocator.fill_backorders(tx, &[sku_id])?;
+            }
+            Ok(())
         })
     }
 
@@ -90,7 +118,7 @@ impl Store {
         reference: &str,
     ) -> Result<()> {
         self.write(|tx| {
-            let stock_id = ensure_stock_row(tx, bin, sku, lot)?;
+            let (stock_id, _) = ensure_stock_row(tx, bin, sku, lot)?;
             let change = Change { on_hand: 0, reserved: i64::from(qty), kind: "reserve", reference };
             require(tx, stock_id, bin, sku, i64::from(qty), apply(tx, actor, stock_id, &change)?)
         })
@@ -134,8 +162,8 @@ fn require(tx: &Transaction<'_>, stock_id: i64, bin: BinCode, sku: &str, wanted:
     Err(StoreError::InsufficientStock { sku: sku.to_owned(), bin: bin.to_string(), available, wanted })
 }
 
-/// The stock row for (bin, SKU, lot), created empty if needed.
-fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&str>) -> Result<i64> {
+/// The stock row for (bin, SKU, lot), created empty if needed, and the SKU's id.
+fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&str>) -> Result<(i64, i64)> {
     let bin_code = bin.to_string();
     let bin_id: i64 = tx
         .query_row("SELECT id FROM bins WHERE code = ?1", [&bin_code], |r| r.get(0))
@@ -163,31 +191,51 @@ fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&
         "INSERT INTO stock (bin_id, sku_id, lot_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         params![bin_id, sku_id, lot_id],
     )?;
-    Ok(tx.query_row(
+    let stock_id = tx.query_row(
         "SELECT id FROM stock WHERE bin_id = ?1 AND sku_id = ?2 AND ifnull(lot_id, 0) = ifnull(?3, 0)",
         params![bin_id, sku_id, lot_id],
         |r| r.get(0),
-    )?)
+    )?;
+    Ok((stock_id, sku_id))
 }
 
-/// Applies a change only if the row stays valid; returns whether it did.
-/// The WHERE clause mirrors the CHECK constraints, which stay as the last line.
+/// Applies a change only if the row stays valid, with its audit event;
+/// returns whether it did.
 fn apply(tx: &Transaction<'_>, actor: &Actor, stock_id: i64, change: &Change<'_>) -> Result<bool> {
+    let at = now_ms();
+    if !move_stock(tx, at, stock_id, change.on_hand, change.reserved, change.kind, change.reference)? {
+        return Ok(false);
+    }
+    let details = format!("on_hand {:+}, reserved {:+}, {}", change.on_hand, change.reserved, change.reference);
+    events::append(tx, at, actor, &format!("stock_{}", change.kind), &format!("stock:{stock_id}"), &details)?;
+    Ok(true)
+}
+
+/// Changes one stock row only if it stays valid, and records the change in
+/// the movement ledger; returns whether it did. The WHERE clause mirrors the
+/// CHECK constraints, which stay as the last line. Callers write the audit
+/// event (allocation writes one per order, not one per row).
+pub(super) fn move_stock(
+    tx: &Transaction<'_>,
+    at_ms: i64,
+    stock_id: i64,
+    on_hand: i64,
+    reserved: i64,
+    kind: &str,
+    reference: &str,
+) -> Result<bool> {
     let changed = tx
         .prepare_cached(
             "UPDATE stock SET on_hand = on_hand + ?2, reserved = reserved + ?3
          WHERE id = ?1 AND on_hand + ?2 >= 0 AND reserved + ?3 >= 0 AND on_hand + ?2 - (reserved + ?3) >= 0",
         )?
-        .execute(params![stock_id, change.on_hand, change.reserved])?;
+        .execute(params![stock_id, on_hand, reserved])?;
     if changed == 0 {
         return Ok(false);
     }
-    let at = now_ms();
     tx.prepare_cached(
         "INSERT INTO movements (at_ms, stock_id, delta_on_hand, delta_reserved, kind, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![at, stock_id, change.on_hand, change.reserved, change.kind, change.reference])?;
-    let details = format!("on_hand {:+}, reserved {:+}, {}", change.on_hand, change.reserved, change.reference);
-    events::append(tx, at, actor, &format!("stock_{}", change.kind), &format!("stock:{stock_id}"), &details)?;
+    .execute(params![at_ms, stock_id, on_hand, reserved, kind, reference])?;
     Ok(true)
 }
