@@ -1522,3 +1522,189 @@ fn addresses_are_corrected_sanitised_and_only_while_the_order_is_open() {
     let err = env.store.correct_address(&actor(), number, &address).unwrap_err().to_string();
     assert!(err.contains("can no longer change"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Allocation at arrival
+// ---------------------------------------------------------------------------
+
+/// Bins in three zones and two SKUs: MUG-RED, and MILK-1L, which is lot-tracked.
+fn warehouse() -> Env {
+    let mut env = Env::new();
+    let bins = [("01-001-A", Zone::A), ("01-002-A", Zone::A), ("05-010-B", Zone::B), ("09-020-C", Zone::C)];
+    let bins: Vec<Bin> = bins.iter().map(|&(code, zone)| Bin { code: bin(code), zone }).collect();
+    env.store.add_bins(&actor(), &bins).unwrap();
+    let mut milk = sku("MILK-1L", "Oat milk, 1 l", vec![]);
+    milk.lot_tracked = true;
+    milk.expiry_tracked = true;
+    env.store.add_skus(&actor(), &[sku("MUG-RED", "Mug, red", vec![]), milk]).unwrap();
+    env
+}
+
+/// An order of `qty` units per SKU in `lines`.
+fn order_of(external_id: &str, lines: &[(&str, u32)]) -> NewOrder {
+    let mut order = new_order(external_id, "Ana Lima");
+    order.lines = lines.iter().map(|&(sku, qty)| line(sku, sku, qty)).collect();
+    order
+}
+
+/// Order intake as a channel or a file would run it, every order valid.
+fn intake(env: &mut Env, orders: &[NewOrder]) -> ImportSummary {
+    env.store.import_checked(&actor(), orders, &mut |_| Verdict::default(), &mut |_| {}).unwrap()
+}
+
+fn status(env: &Env, external_id: &str) -> OrderStatus {
+    env.store.order_status(env.number(external_id)).unwrap()
+}
+
+/// What an order reserved, as (bin, lot, units).
+fn reserved(env: &Env, external_id: &str) -> Vec<(String, Option<String>, u32)> {
+    let held = env.store.order_reservations(env.number(external_id)).unwrap();
+    held.into_iter().map(|r| (r.bin, r.lot, r.qty)).collect()
+}
+
+fn assert_allocation_clean(env: &Env) {
+    let audit = env.store.audit_allocation().unwrap();
+    assert!(audit.is_clean(), "{audit:?}");
+}
+
+#[test]
+fn allocation_takes_the_fewest_bins_then_the_nearest_zone() {
+    let mut env = warehouse();
+    for (code, units) in [("01-001-A", 3), ("05-010-B", 10), ("09-020-C", 10)] {
+        env.store.receive_stock(&actor(), bin(code), "MUG-RED", None, units, "PO-1").unwrap();
+    }
+    let summary = intake(&mut env, &[order_of("A1", &[("MUG-RED", 2)]), order_of("A2", &[("MUG-RED", 5)])]);
+    assert_eq!((summary.ready, summary.backordered), (2, 0));
+    assert_eq!(reserved(&env, "A1"), [("01-001-A".to_owned(), None, 2)], "zone A holds enough");
+    assert_eq!(reserved(&env, "A2"), [("05-010-B".to_owned(), None, 5)], "one bin in B beats A plus B");
+    // 1 left in A, 5 in B, 10 in C: 14 units need two bins, B and C (A + C
+    // is not enough); the nearer bin is emptied first.
+    intake(&mut env, &[order_of("A3", &[("MUG-RED", 14)])]);
+    assert_eq!(reserved(&env, "A3"), [("05-010-B".to_owned(), None, 5), ("09-020-C".to_owned(), None, 9)]);
+    assert_eq!(env.store.stock_balance(bin("05-010-B"), "MUG-RED", None).unwrap().reserved, 10);
+    let events = env.events_of(env.number("A2"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == "order_allocated" && e.details.contains("new -> ready; reserved MUG-RED 5×05-010-B"))
+    );
+    assert_allocation_clean(&env);
+}
+
+#[test]
+fn lot_tracked_stock_goes_first_expiry_first_out_and_never_expired() {
+    let mut env = warehouse();
+    let today = Utc::now().date_naive();
+    let receipt = |code: &str, lot: &str, days: i64, qty| packline::store::StockReceipt {
+        bin: bin(code),
+        sku: "MILK-1L".into(),
+        lot: Some(lot.into()),
+        expires_on: Some(today + chrono::Duration::days(days)),
+        qty,
+    };
+    let receipts = [
+        receipt("01-001-A", "L-OLD", -1, 50),
+        receipt("01-002-A", "L-LATE", 30, 10),
+        receipt("09-020-C", "L-SOON", 10, 4),
+    ];
+    env.store.receive_stock_many(&actor(), &receipts, "PO-2").unwrap();
+    intake(&mut env, &[order_of("M1", &[("MILK-1L", 6)])]);
+    assert_eq!(status(&env, "M1"), OrderStatus::Ready);
+    assert_eq!(
+        reserved(&env, "M1"),
+        [("01-002-A".to_owned(), Some("L-LATE".to_owned()), 2), ("09-020-C".to_owned(), Some("L-SOON".to_owned()), 4)],
+        "the lot expiring soonest first, even from zone C; the expired lot is never taken"
+    );
+    // Only the expired lot is left: the next order waits rather than ship it.
+    intake(&mut env, &[order_of("M2", &[("MILK-1L", 9)])]);
+    assert_eq!(status(&env, "M2"), OrderStatus::Backordered);
+    assert!(reserved(&env, "M2").is_empty());
+    assert_allocation_clean(&env);
+}
+
+#[test]
+fn a_short_order_waits_whole_and_is_filled_when_stock_is_adjusted() {
+    let mut env = warehouse();
+    env.store.receive_stock(&actor(), bin("01-001-A"), "MUG-RED", None, 3, "PO-1").unwrap();
+    let summary = intake(&mut env, &[order_of("S1", &[("MUG-RED", 5)]), order_of("S2", &[("MUG-RED", 2)])]);
+    assert_eq!((summary.ready, summary.backordered), (1, 1));
+    assert_eq!(status(&env, "S1"), OrderStatus::Backordered);
+    assert!(reserved(&env, "S1").is_empty(), "a backorder reserves nothing until it can be filled whole");
+    assert_eq!(status(&env, "S2"), OrderStatus::Ready, "the units S1 could not use went to S2");
+    let events = env.events_of(env.number("S1"));
+    assert!(events.iter().any(|e| e.kind == "order_allocated" && e.details == "new -> backordered; short MUG-RED 2"));
+    // A count finds four more: S1 is filled at once.
+    env.store.adjust_stock(&actor(), bin("01-001-A"), "MUG-RED", None, 4, "found in count").unwrap();
+    assert_eq!(status(&env, "S1"), OrderStatus::Ready);
+    assert_eq!(reserved(&env, "S1"), [("01-001-A".to_owned(), None, 5)]);
+    let balance = env.store.stock_balance(bin("01-001-A"), "MUG-RED", None).unwrap();
+    assert_eq!((balance.on_hand, balance.reserved), (7, 7));
+    // Removing reserved units is refused and changes nothing.
+    assert!(env.store.adjust_stock(&actor(), bin("01-001-A"), "MUG-RED", None, -1, "damaged").is_err());
+    assert_allocation_clean(&env);
+}
+
+#[test]
+fn backorders_are_filled_most_urgent_first_then_oldest() {
+    let mut env = warehouse();
+    let mut older = order_of("B-OLD", &[("MUG-RED", 3)]);
+    older.created_at = at(T0 - DAY);
+    let mut urgent = order_of("B-EXPRESS", &[("MUG-RED", 3)]);
+    urgent.priority = 3;
+    let newer = order_of("B-NEW", &[("MUG-RED", 3)]);
+    intake(&mut env, &[newer, urgent, older]);
+    assert_eq!(env.count("SELECT count(*) FROM orders WHERE status = 'backordered'"), 3);
+    let filled = |env: &Env| ["B-EXPRESS", "B-OLD", "B-NEW"].map(|id| status(env, id) == OrderStatus::Ready);
+    env.store.receive_stock(&actor(), bin("05-010-B"), "MUG-RED", None, 3, "PO-1").unwrap();
+    assert_eq!(filled(&env), [true, false, false]);
+    env.store.receive_stock(&actor(), bin("05-010-B"), "MUG-RED", None, 4, "PO-2").unwrap();
+    assert_eq!(filled(&env), [true, true, false]);
+    env.store.receive_stock(&actor(), bin("09-020-C"), "MUG-RED", None, 2, "PO-3").unwrap();
+    assert_eq!(filled(&env), [true, true, true], "1 left in B and 2 in C fill the last one");
+    assert_allocation_clean(&env);
+}
+
+#[test]
+fn the_partial_policy_keeps_what_it_could_reserve() {
+    let mut env = warehouse();
+    env.store.set_backorder_policy(packline::domain::BackorderPolicy::Partial);
+    env.store.receive_stock(&actor(), bin("01-001-A"), "MUG-RED", None, 3, "PO-1").unwrap();
+    intake(&mut env, &[order_of("P1", &[("MUG-RED", 5)]), order_of("P2", &[("MUG-RED", 1)])]);
+    assert_eq!(status(&env, "P1"), OrderStatus::Backordered);
+    assert_eq!(reserved(&env, "P1"), [("01-001-A".to_owned(), None, 3)], "the units on hand are promised to P1");
+    assert_eq!(status(&env, "P2"), OrderStatus::Backordered, "nothing is left for a later order");
+    env.store.receive_stock(&actor(), bin("05-010-B"), "MUG-RED", None, 2, "PO-2").unwrap();
+    assert_eq!(status(&env, "P1"), OrderStatus::Ready);
+    assert_eq!(reserved(&env, "P1"), [("01-001-A".to_owned(), None, 3), ("05-010-B".to_owned(), None, 2)]);
+    assert_eq!(status(&env, "P2"), OrderStatus::Backordered);
+    assert_allocation_clean(&env);
+}
+
+#[test]
+fn cancelling_returns_the_stock_and_feeds_the_next_backorder() {
+    let mut env = warehouse();
+    env.store.receive_stock(&actor(), bin("01-001-A"), "MUG-RED", None, 5, "PO-1").unwrap();
+    intake(&mut env, &[order_of("X1", &[("MUG-RED", 5)]), order_of("X2", &[("MUG-RED", 4)])]);
+    assert_eq!((status(&env, "X1"), status(&env, "X2")), (OrderStatus::Ready, OrderStatus::Backordered));
+    env.store.transition_order(&actor(), env.number("X1"), OrderStatus::Cancelled, "customer cancelled").unwrap();
+    assert!(reserved(&env, "X1").is_empty());
+    assert_eq!(status(&env, "X2"), OrderStatus::Ready, "the returned units went to the waiting order");
+    let balance = env.store.stock_balance(bin("01-001-A"), "MUG-RED", None).unwrap();
+    assert_eq!((balance.on_hand, balance.reserved), (5, 4));
+    env.store.transition_order(&actor(), env.number("X2"), OrderStatus::Cancelled, "").unwrap();
+    assert_eq!(env.store.stock_balance(bin("01-001-A"), "MUG-RED", None).unwrap().reserved, 0);
+    assert_eq!(env.count("SELECT count(*) FROM movements WHERE kind = 'release'"), 2);
+    assert_allocation_clean(&env);
+}
+
+#[test]
+fn two_lines_of_one_sku_share_the_same_stock() {
+    let mut env = warehouse();
+    env.store.receive_stock(&actor(), bin("01-001-A"), "MUG-RED", None, 5, "PO-1").unwrap();
+    intake(&mut env, &[order_of("D1", &[("MUG-RED", 3), ("MUG-RED", 3)])]);
+    assert_eq!(status(&env, "D1"), OrderStatus::Backordered);
+    assert!(reserved(&env, "D1").is_empty());
+    env.store.adjust_stock(&actor(), bin("01-001-A"), "MUG-RED", None, 1, "count").unwrap();
+    assert_eq!(status(&env, "D1"), OrderStatus::Ready);
+    assert_allocation_clean(&env);
+}
