@@ -163,6 +163,27 @@ pub struct DetailLine {
     pub title: String,
     pub qty: u32,
     pub requires_shipping: bool,
+    /// Where its reserved units wait, nearest first.
+    pub reserved: Vec<ReservedPlace>,
+}
+
+impl DetailLine {
+    /// Units still to be reserved (zero for lines that do not ship).
+    #[must_use]
+    pub fn unreserved(&self) -> u32 {
+        if !self.requires_shipping {
+            return 0;
+        }
+        self.qty.saturating_sub(self.reserved.iter().map(|p| p.qty).sum())
+    }
+}
+
+/// Units of a line reserved in one bin (and lot).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservedPlace {
+    pub bin: String,
+    pub lot: Option<String>,
+    pub qty: u32,
 }
 
 /// An active hold on an order.
@@ -192,6 +213,9 @@ pub struct OrderDetail {
     pub financial_status: String,
     pub total_minor: i64,
     pub currency: String,
+    /// The carrier service the shipping service maps to (empty: none yet).
+    pub carrier_service: String,
+    pub signature_required: bool,
     pub lines: Vec<DetailLine>,
     pub holds: Vec<HoldInfo>,
     pub events: Vec<EventRecord>,

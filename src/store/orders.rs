@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
-use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail};
+use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail, ReservedPlace};
 use crate::domain::text::sanitize;
 use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus, Verdict};
 
@@ -268,7 +268,7 @@ impl Store {
         };
         let header = self.conn.query_row(
             "SELECT address1, address2, city, region, postcode, country, phone, email, note, financial_status,
-                    total_minor, currency FROM orders WHERE id = ?1",
+                    total_minor, currency, carrier_service, signature_required FROM orders WHERE id = ?1",
             [number.0],
             |r| {
                 let parts: Vec<String> = (0..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
@@ -278,10 +278,12 @@ impl Store {
                     r.get::<_, String>(9)?,
                     r.get::<_, i64>(10)?,
                     r.get::<_, String>(11)?,
+                    r.get::<_, String>(12)?,
+                    r.get::<_, bool>(13)?,
                 ))
             },
         )?;
-        let (parts, note, financial_status, total_minor, currency) = header;
+        let (parts, note, financial_status, total_minor, currency, carrier_service, signature_required) = header;
         let city_line = [parts[4].as_str(), parts[2].as_str(), parts[3].as_str(), parts[5].as_str()]
             .iter()
             .filter(|s| !s.is_empty())
@@ -292,13 +294,32 @@ impl Store {
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect();
+        let mut places: HashMap<i64, Vec<ReservedPlace>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.line_no, b.code, l.lot_code, r.qty FROM reservations r
+             JOIN stock s ON s.id = r.stock_id JOIN bins b ON b.id = s.bin_id LEFT JOIN lots l ON l.id = s.lot_id
+             WHERE r.order_id = ?1 ORDER BY r.line_no, b.zone, b.code",
+        )?;
+        let rows = stmt.query_map([number.0], |r| {
+            Ok((r.get::<_, i64>(0)?, ReservedPlace { bin: r.get(1)?, lot: r.get(2)?, qty: r.get(3)? }))
+        })?;
+        for row in rows {
+            let (line_no, place) = row?;
+            places.entry(line_no).or_default().push(place);
+        }
         let lines = self
             .conn
             .prepare_cached(
-                "SELECT sku_code, title, qty, requires_shipping FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+                "SELECT line_no, sku_code, title, qty, requires_shipping FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
             )?
             .query_map([number.0], |r| {
-                Ok(DetailLine { sku: r.get(0)?, title: r.get(1)?, qty: r.get(2)?, requires_shipping: r.get(3)? })
+                Ok(DetailLine {
+                    sku: r.get(1)?,
+                    title: r.get(2)?,
+                    qty: r.get(3)?,
+                    requires_shipping: r.get(4)?,
+                    reserved: places.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let holds = self
@@ -324,6 +345,8 @@ impl Store {
             financial_status,
             total_minor,
             currency,
+            carrier_service,
+            signature_required,
             lines,
             holds,
             events,

@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{QueueScreen, Tone};
 use crate::app::action::Action;
+use crate::domain::OrderStatus;
 use crate::domain::queue::{OrderDetail, QueueFilter, QueueRow};
 use crate::widgets::format::{self, Urgency};
 use crate::widgets::theme;
@@ -307,7 +308,15 @@ fn render_detail(detail: &OrderDetail, screen: &QueueScreen, area: Rect, buf: &m
         Line::from(vec![
             Span::raw(format!("Ship by {} ", format::short_time(row.ship_by))),
             Span::styled(if row.status.is_open() { format!("({due})") } else { String::new() }, due_style),
-            Span::raw(format!("  {}", row.service)),
+        ]),
+        Line::from(vec![
+            Span::raw(row.service.clone()),
+            Span::raw(if detail.carrier_service.is_empty() {
+                String::new()
+            } else {
+                format!(" → {}", detail.carrier_service)
+            }),
+            Span::styled(if detail.signature_required { " · signature on delivery" } else { "" }, theme::HOLD),
         ]),
         Line::raw(format!("{} · {}", detail.financial_status, format::money(detail.total_minor, &detail.currency))),
         Line::styled(row.customer.clone(), theme::TITLE),
@@ -322,9 +331,36 @@ fn render_detail(detail: &OrderDetail, screen: &QueueScreen, area: Rect, buf: &m
         lines.push(Line::styled(format!("Hold: {}{note} (since {since})", hold.reason.short_label()), theme::HOLD));
     }
     lines.push(Line::styled(format!("Lines ({})", detail.lines.len()), theme::HEADER));
+    // Allocation is shown while the order waits for the floor; later the
+    // pick list says where its units are.
+    let allocating =
+        matches!(row.status, OrderStatus::New | OrderStatus::Ready | OrderStatus::Held | OrderStatus::Backordered);
     for line in &detail.lines {
         let ships = if line.requires_shipping { "" } else { " (not shipped)" };
         lines.push(Line::raw(format!("{:>3} × {}  {}{ships}", line.qty, line.sku, line.title)));
+        if !allocating || !line.requires_shipping {
+            continue;
+        }
+        let mut spans = vec![Span::raw("      ")];
+        if !line.reserved.is_empty() {
+            let places: Vec<String> = line
+                .reserved
+                .iter()
+                .map(|p| match &p.lot {
+                    Some(lot) => format!("{} in {} (lot {lot})", p.qty, p.bin),
+                    None => format!("{} in {}", p.qty, p.bin),
+                })
+                .collect();
+            spans.push(Span::styled(format!("reserved {}", places.join(", ")), theme::DIM));
+        }
+        let missing = line.unreserved();
+        if missing > 0 && row.status == OrderStatus::Backordered {
+            let gap = if line.reserved.is_empty() { "" } else { "  " };
+            spans.push(Span::styled(format!("{gap}waiting for {missing}"), theme::LATE));
+        }
+        if spans.len() > 1 {
+            lines.push(Line::from(spans));
+        }
     }
     lines.push(Line::styled("Events", theme::HEADER));
     for event in &detail.events {

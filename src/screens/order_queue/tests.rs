@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::domain::queue::{DetailLine, EventRecord, HoldInfo, QueueKey};
+use crate::domain::queue::{DetailLine, EventRecord, HoldInfo, QueueKey, ReservedPlace};
 use crate::domain::{HoldReason, OrderStatus};
 
 fn now() -> DateTime<Utc> {
@@ -77,14 +77,23 @@ fn detail() -> OrderDetail {
         financial_status: "pending".into(),
         total_minor: 5_990,
         currency: "EUR".into(),
+        carrier_service: "DHL Paket".into(),
+        signature_required: true,
         lines: vec![
             DetailLine {
                 sku: "MUG-RED".into(),
                 title: "Ceramic Mug 350 ml, Red".into(),
                 qty: 2,
                 requires_shipping: true,
+                reserved: vec![ReservedPlace { bin: "01-001-A".into(), lot: Some("L2611".into()), qty: 2 }],
             },
-            DetailLine { sku: "GIFT-CARD".into(), title: "Gift card".into(), qty: 1, requires_shipping: false },
+            DetailLine {
+                sku: "GIFT-CARD".into(),
+                title: "Gift card".into(),
+                qty: 1,
+                requires_shipping: false,
+                reserved: Vec::new(),
+            },
         ],
         holds: vec![HoldInfo {
             reason: HoldReason::BadAddress,
@@ -155,6 +164,25 @@ fn detail_pane() {
     assert_eq!(screen.wanted_detail(), None);
     insta::assert_snapshot!("detail_80x24", draw(&screen, 80, 24));
     insta::assert_snapshot!("detail_120x40", draw(&screen, 120, 40));
+}
+
+#[test]
+fn a_backordered_detail_says_what_it_waits_for() {
+    let mut screen = populated();
+    screen.update(Action::SelectNext);
+    screen.update(Action::ToggleDetail);
+    let mut waiting = detail();
+    waiting.row.status = OrderStatus::Backordered;
+    waiting.holds.clear();
+    waiting.lines[0].qty = 5;
+    screen.on_detail(Some(waiting.clone()));
+    let text = format!("{:?}", draw(&screen, 120, 40));
+    assert!(text.contains("reserved 2 in 01-001-A (lot L2611)") && text.contains("waiting for 3"), "{text}");
+    // Once shipped, the pick list has taken over: no allocation lines.
+    waiting.row.status = OrderStatus::Shipped;
+    screen.on_detail(Some(waiting));
+    let text = format!("{:?}", draw(&screen, 120, 40));
+    assert!(!text.contains("reserved 2") && !text.contains("waiting for"), "{text}");
 }
 
 #[test]
