@@ -144,6 +144,7 @@ impl Config {
             let user: toml::Table = toml::from_str(text).map_err(|e| invalid(describe_toml_error(text, &e)))?;
             merge(&mut merged, user);
         }
+        service_entries(&merged).map_err(invalid)?;
         let config: Config = merged.try_into().map_err(|e: toml::de::Error| invalid(e.message().to_owned()))?;
         if config.station.name.trim().is_empty() {
             return Err(invalid("station.name must not be empty".into()));
@@ -167,6 +168,7 @@ impl Config {
                 config.scanner.gs_substitute
             )));
         }
+        config.rules.check().map_err(invalid)?;
         let keymap = Keymap::from_config(&config.keymap).map_err(invalid)?;
         Ok(Loaded { config, keymap, source: None })
     }
@@ -198,6 +200,29 @@ pub fn data_dir() -> Result<PathBuf, ConfigError> {
 
 fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "packline").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Reads each `[rules]` service entry on its own, so a missing or mistyped
+/// field is reported with the entry's key (serde's message names only the field).
+fn service_entries(merged: &toml::Table) -> Result<(), String> {
+    let Some(rules) = merged.get("rules").and_then(toml::Value::as_table) else { return Ok(()) };
+    let mut tables = Vec::new();
+    if let Some(services) = rules.get("services").and_then(toml::Value::as_table) {
+        tables.push(("rules.services".to_owned(), services));
+    }
+    for (code, services) in rules.get("channel_services").and_then(toml::Value::as_table).into_iter().flatten() {
+        if let Some(services) = services.as_table() {
+            tables.push((format!("rules.channel_services.{code}"), services));
+        }
+    }
+    for (key, services) in tables {
+        for (name, rule) in services {
+            rule.clone()
+                .try_into::<crate::domain::ServiceRule>()
+                .map_err(|e| format!("{key}.{name}: {}", e.message()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Lays `user` over `base`: tables merge key by key, anything else replaces.
@@ -251,6 +276,35 @@ mod tests {
         assert!(err.contains("unknown field `staton`"), "{err}");
         let err = Config::from_texts(Some("[log]\nlevel = \"loud\"\n"), "u.toml").unwrap_err().to_string();
         assert!(err.contains("log.level \"loud\""), "{err}");
+    }
+
+    #[test]
+    fn service_rules_and_signature_thresholds_are_checked() {
+        let rules = &Config::from_texts(None, "-").unwrap().config.rules;
+        for name in ["standard", "express", "economy"] {
+            assert!(rules.services.contains_key(name), "{name}");
+        }
+        let err = |text: &str| Config::from_texts(Some(text), "u.toml").unwrap_err().to_string();
+        let e = err("[rules.services.express]\npriority = 0\n");
+        assert!(e.contains("rules.services.express.priority must be 1 (most urgent) to 9, not 0"), "{e}");
+        let e = err("[rules.channel_services.shop.courier]\ncarrier = \"Kurier\"\nship_days = 1\npriority = 10\n");
+        assert!(e.contains("rules.channel_services.shop.courier.priority must be 1 (most urgent) to 9, not 10"), "{e}");
+        let e = err("[rules.services.express]\ncarrier = \"\"\n");
+        assert!(e.contains("rules.services.express.carrier must name a carrier service"), "{e}");
+        let e = err("[rules.services.Express]\ncarrier = \"UPS\"\nship_days = 1\npriority = 3\n");
+        assert!(e.contains("rules.services.express is given twice"), "{e}");
+        let e = err("[rules.signature_over]\nEURO = 500\n");
+        assert!(e.contains("rules.signature_over: \"EURO\" is not an ISO 4217 currency code"), "{e}");
+        let e = err("[rules.services.courier]\ncarrier = \"Kurier\"\n");
+        assert!(e.contains("rules.services.courier: missing field `ship_days`"), "{e}");
+        let e = err("[rules.channel_services.b2b.pallet]\ncarrier = \"DB\"\nship_days = -1\npriority = 8\n");
+        assert!(e.contains("rules.channel_services.b2b.pallet: invalid value: integer `-1`"), "{e}");
+        let e = err("[rules.services.express]\nprority = 3\n");
+        assert!(e.contains("unknown field `prority`"), "{e}");
+        // A user's rule keeps the defaults it does not change.
+        let loaded =
+            Config::from_texts(Some("[rules.services.express]\npriority = 2\n"), "u.toml").unwrap().config.rules;
+        assert_eq!((loaded.services["express"].priority, loaded.services["express"].ship_days), (2, 1));
     }
 
     #[test]

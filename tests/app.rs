@@ -507,7 +507,7 @@ fn the_held_tab_shows_one_hold_reason_at_a_time() {
     let text = screen(&app, (120, 40));
     assert!(text.contains(&format!("Held: address · {count} orders")), "{text}");
     // Through every reason and back to the whole tab.
-    for _ in 0..5 {
+    for _ in 0..packline::domain::HoldReason::ALL.len() {
         press(&mut app, KeyCode::Char('f'));
     }
     assert_eq!(app.queue().filter, QueueFilter::Status(OrderStatus::Held));

@@ -279,10 +279,11 @@ fn import_is_all_or_nothing_and_idempotent() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let out = String::from_utf8_lossy(&output.stdout);
     // Neither order's SKUs are in this empty catalogue: both arrive held.
-    assert!(out.contains("2 orders: 2 new (2 held), 0 updated, 0 unchanged"), "{out}");
+    assert!(out.contains("2 orders: 2 new (2 held, 0 ready, 0 backordered), 0 updated, 0 unchanged"), "{out}");
     // The same file again changes nothing.
     let output = run(packline(home.path()).arg("--db").arg(&db).arg("import").arg(&good));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("2 orders: 0 new (0 held), 0 updated, 2 unchanged"));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("2 orders: 0 new (0 held, 0 ready, 0 backordered), 0 updated, 2 unchanged"), "{out}");
     // One bad row: named, and nothing from the file is imported.
     let bad = home.path().join("more.csv");
     std::fs::write(

@@ -18,13 +18,16 @@ pub enum HoldReason {
     UnknownSku,
     /// International order without customs data on every SKU.
     MissingCustoms,
+    /// The order's shipping service maps to no carrier service.
+    UnknownService,
     /// Put on hold by a supervisor.
     Manual,
 }
 
 impl HoldReason {
-    pub const ALL: [HoldReason; 5] =
-        [Self::BadAddress, Self::Unpaid, Self::UnknownSku, Self::MissingCustoms, Self::Manual];
+    /// Every reason; `Manual` stays last.
+    pub const ALL: [HoldReason; 6] =
+        [Self::BadAddress, Self::Unpaid, Self::UnknownSku, Self::MissingCustoms, Self::UnknownService, Self::Manual];
 
     /// A few words for tables: `address`, `unpaid`, `unknown SKU`...
     #[must_use]
@@ -34,6 +37,7 @@ impl HoldReason {
             Self::Unpaid => "unpaid",
             Self::UnknownSku => "unknown SKU",
             Self::MissingCustoms => "customs",
+            Self::UnknownService => "service",
             Self::Manual => "manual",
         }
     }
@@ -45,6 +49,7 @@ impl HoldReason {
             Self::Unpaid => "unpaid",
             Self::UnknownSku => "unknown_sku",
             Self::MissingCustoms => "missing_customs",
+            Self::UnknownService => "unknown_service",
             Self::Manual => "manual",
         }
     }

@@ -1,14 +1,17 @@
 //! Order validation (issue 4): the checks an order must pass before it may
-//! reach the floor. Each failed check is a named hold reason. Pure: the
-//! catalogue facts it needs are passed in.
+//! reach the floor. Each failed check is a named hold reason. Also the
+//! carrier service the order's shipping service maps to and whether its value
+//! needs a signature on delivery (a flag, not a hold). Pure: the catalogue
+//! facts it needs are passed in.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasher;
 
 use serde::Deserialize;
 
+use crate::domain::money;
 use crate::domain::sku::SkuFacts;
-use crate::domain::{HoldReason, NewOrder, Verdict};
+use crate::domain::{HoldReason, NewOrder, ServiceBook, ServiceRule, Verdict};
 
 /// The `[rules]` section of the config.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -20,6 +23,62 @@ pub struct RulesConfig {
     pub paid_statuses: Vec<String>,
     /// Countries whose orders need no customs data (the home customs union).
     pub customs_free: Vec<String>,
+    /// Shipping service names every channel may send, by name.
+    pub services: BTreeMap<String, ServiceRule>,
+    /// One channel's own service names (by channel code), looked up before `services`.
+    #[serde(default)]
+    pub channel_services: BTreeMap<String, BTreeMap<String, ServiceRule>>,
+    /// Orders whose total is above this many major units of their currency
+    /// need a signature; currencies not listed never do.
+    #[serde(default)]
+    pub signature_over: BTreeMap<String, u64>,
+}
+
+impl RulesConfig {
+    /// The service lookup over `services` and `channel_services`.
+    #[must_use]
+    pub const fn service_book(&self) -> ServiceBook<'_> {
+        ServiceBook::new(&self.services, &self.channel_services)
+    }
+
+    /// What is wrong with the section, if anything, naming the key.
+    pub fn check(&self) -> Result<(), String> {
+        check_services("rules.services", &self.services)?;
+        for (channel, services) in &self.channel_services {
+            check_services(&format!("rules.channel_services.{channel}"), services)?;
+        }
+        for currency in self.signature_over.keys() {
+            if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(format!(
+                    "rules.signature_over: {currency:?} is not an ISO 4217 currency code (three capitals, e.g. EUR)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `order`'s total is above the signature threshold of its currency.
+    #[must_use]
+    pub fn needs_signature(&self, order: &NewOrder) -> bool {
+        self.signature_over
+            .get(&order.currency)
+            .is_some_and(|&over| i128::from(order.total_minor) > money::major_to_minor(over, &order.currency))
+    }
+}
+
+/// Checks each rule of a service table and that no two names differ only in case.
+fn check_services(key: &str, services: &BTreeMap<String, ServiceRule>) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for (name, rule) in services {
+        if name.trim().is_empty() {
+            return Err(format!("{key} has a service with an empty name"));
+        }
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return Err(format!("{key}.{name} is given twice (service names ignore case)"));
+        }
+        rule.check(&format!("{key}.{name}"))?;
+    }
+    Ok(())
 }
 
 /// Checks `order`: the hold reasons it fails (none: it may go on), its
@@ -27,7 +86,16 @@ pub struct RulesConfig {
 /// every SKU the catalogue knows.
 #[must_use]
 pub fn validate<S: BuildHasher>(order: &NewOrder, rules: &RulesConfig, skus: &HashMap<String, SkuFacts, S>) -> Verdict {
-    Verdict { holds: hold_reasons(order, rules, skus), ..Verdict::default() }
+    let mut holds = hold_reasons(order, rules, skus);
+    let service = rules.service_book().rule(&order.channel, &order.service);
+    if service.is_none() {
+        holds.insert(HoldReason::UnknownService);
+    }
+    Verdict {
+        holds,
+        carrier_service: service.map(|s| s.carrier.clone()).unwrap_or_default(),
+        signature_required: rules.needs_signature(order),
+    }
 }
 
 fn hold_reasons<S: BuildHasher>(

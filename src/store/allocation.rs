@@ -63,10 +63,10 @@ impl Allocator<'_> {
                 short.push((need.sku.clone(), need.units));
                 continue;
             };
-            if !slots.contains_key(&sku_id) {
-                slots.insert(sku_id, candidate_slots(tx, sku_id)?);
-            }
-            let candidates = slots.get_mut(&sku_id).expect("just inserted");
+            let candidates = match slots.entry(sku_id) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => entry.insert(candidate_slots(tx, sku_id)?),
+            };
             let plan = plan_line(need.units, candidates, self.today);
             let planned: u32 = plan.iter().map(|t| t.qty).sum();
             for take in plan {
@@ -111,14 +111,15 @@ impl Allocator<'_> {
             ])?;
         }
         if to != status || reserved > 0 {
-            let mut details = format!("{status} -> {to}");
+            let mut parts = vec![format!("{status} -> {to}")];
             if !placed.is_empty() {
-                details.push_str(&format!("; reserved {}", placed.join(", ")));
+                parts.push(format!("reserved {}", placed.join(", ")));
             }
             if !short.is_empty() {
                 let missing: Vec<String> = short.iter().map(|(sku, n)| format!("{sku} {n}")).collect();
-                details.push_str(&format!("; short {}", missing.join(", ")));
+                parts.push(format!("short {}", missing.join(", ")));
             }
+            let details = parts.join("; ");
             events::append(tx, self.at_ms, self.actor, "order_allocated", &events::order_subject(id), &details)?;
         }
         Ok(Allocation { status: to, reserved, short })

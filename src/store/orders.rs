@@ -134,9 +134,10 @@ impl Store {
     }
 
     /// [`Store::seed_orders`] for open work that holds stock: orders seeded
-    /// `new`, `ready`, `waved` or `picking` are allocated as they are loaded
-    /// (in slice order). One that stock cannot fill ends `backordered`;
-    /// the others end in their seeded state with their units reserved.
+    /// `new`, `ready`, `backordered`, `waved` or `picking` are allocated as
+    /// they are loaded (in slice order). One that stock cannot fill ends
+    /// `backordered`, so every backorder really waits for stock; the others
+    /// end `ready` or in their seeded state, with their units reserved.
     pub fn seed_open_orders(&mut self, actor: &Actor, orders: &[SeedOrder]) -> Result<()> {
         self.seed(actor, orders, true)
     }
@@ -155,7 +156,11 @@ impl Store {
                 }
                 let holds_stock = matches!(
                     seed.status,
-                    OrderStatus::New | OrderStatus::Ready | OrderStatus::Waved | OrderStatus::Picking
+                    OrderStatus::New
+                        | OrderStatus::Ready
+                        | OrderStatus::Backordered
+                        | OrderStatus::Waved
+                        | OrderStatus::Picking
                 );
                 let status = if allocate && holds_stock { OrderStatus::New } else { seed.status };
                 let id = inserter.insert(&seed.order, status, &Verdict::default())?.ok_or_else(|| {

@@ -1,15 +1,17 @@
 //! Order files (DESIGN section 9): CSV with one row per line and JSONL with one
 //! channel-API order per line, read into [`NewOrder`]s. Pure: nothing is
 //! stored here. A file with any bad row yields its errors, each naming the
-//! file, the row and the field, and no orders.
+//! file, the row and the field, and no orders. Without a ship-by from the
+//! channel, an order's ship-by and its priority come from its service's rule
+//! ([`ServiceBook`], `[rules.services]`).
 
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
-use crate::domain::{Address, NewOrder, NewOrderLine};
+use crate::domain::{Address, NewOrder, NewOrderLine, ServiceBook, money};
 
 /// The CSV columns, in DESIGN's order.
 pub const CSV_COLUMNS: [&str; 18] = [
@@ -70,7 +72,7 @@ pub struct Parsed {
 }
 
 /// Reads a CSV order file; `file` names it in errors.
-pub fn parse_csv(file: &str, text: &str) -> Result<Parsed, Vec<FileError>> {
+pub fn parse_csv(file: &str, text: &str, services: ServiceBook<'_>) -> Result<Parsed, Vec<FileError>> {
     let err = |row: usize, field: Option<&str>, reason: String| FileError {
         file: file.to_owned(),
         row,
@@ -149,7 +151,7 @@ pub fn parse_csv(file: &str, text: &str) -> Result<Parsed, Vec<FileError>> {
             orders[at].lines.push(line);
             continue;
         }
-        match csv_order(&view, line, &currency) {
+        match csv_order(&view, line, &currency, services) {
             Ok(order) => {
                 index.insert(key, orders.len());
                 firsts.push((row, record.clone()));
@@ -173,19 +175,25 @@ impl<'a> RowView<'a> {
     }
 }
 
-fn csv_order(row: &RowView<'_>, line: NewOrderLine, currency: &str) -> Result<NewOrder, (&'static str, String)> {
+fn csv_order(
+    row: &RowView<'_>,
+    line: NewOrderLine,
+    currency: &str,
+    services: ServiceBook<'_>,
+) -> Result<NewOrder, (&'static str, String)> {
     let get = |name: &str| row.get(name);
     let created_at = timestamp(get("created_at")).map_err(|e| ("created_at", e))?;
     let service = if get("service").is_empty() { "standard".to_owned() } else { get("service").to_ascii_lowercase() };
+    let channel = get("channel");
     let ship_by = match get("ship_by") {
-        "" => default_ship_by(created_at, &service),
+        "" => services.ship_by(channel, &service, created_at),
         value => timestamp(value).map_err(|e| ("ship_by", e))?,
     };
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(("currency", format!("{currency:?} is not an ISO 4217 code such as EUR")));
     }
     Ok(NewOrder {
-        channel: get("channel").to_owned(),
+        channel: channel.to_owned(),
         external_id: get("order_ref").to_owned(),
         channel_ref: get("order_ref").to_owned(),
         created_at,
@@ -202,7 +210,7 @@ fn csv_order(row: &RowView<'_>, line: NewOrderLine, currency: &str) -> Result<Ne
             phone: get("phone").to_owned(),
             email: get("email").to_owned(),
         },
-        priority: priority_for(&service),
+        priority: services.priority(channel, &service),
         service,
         // A CSV file has no payment column: files come from systems that send paid orders.
         financial_status: "paid".to_owned(),
@@ -275,7 +283,7 @@ struct ApiShipping {
 }
 
 /// Reads a JSONL file of channel-API orders from channel `channel`.
-pub fn parse_jsonl(file: &str, text: &str, channel: &str) -> Result<Parsed, Vec<FileError>> {
+pub fn parse_jsonl(file: &str, text: &str, channel: &str, services: ServiceBook<'_>) -> Result<Parsed, Vec<FileError>> {
     let mut parsed = Parsed::default();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -300,7 +308,7 @@ pub fn parse_jsonl(file: &str, text: &str, channel: &str) -> Result<Parsed, Vec<
             parsed.cancelled += 1;
             continue;
         }
-        match api_order(api, channel) {
+        match api_order(api, channel, services) {
             Ok(order) => parsed.orders.push(order),
             Err((field, reason)) => errors.push(err(Some(&field), reason)),
         }
@@ -308,7 +316,7 @@ pub fn parse_jsonl(file: &str, text: &str, channel: &str) -> Result<Parsed, Vec<
     if errors.is_empty() { Ok(parsed) } else { Err(errors) }
 }
 
-fn api_order(api: ApiOrder, channel: &str) -> Result<NewOrder, (String, String)> {
+fn api_order(api: ApiOrder, channel: &str, services: ServiceBook<'_>) -> Result<NewOrder, (String, String)> {
     let currency = api.currency.to_ascii_uppercase();
     let created_at = timestamp(&api.created_at).map_err(|e| ("created_at".to_owned(), e))?;
     let updated_at = timestamp(&api.updated_at).map_err(|e| ("updated_at".to_owned(), e))?;
@@ -350,7 +358,8 @@ fn api_order(api: ApiOrder, channel: &str) -> Result<NewOrder, (String, String)>
         channel_ref: api.name,
         created_at,
         updated_at,
-        ship_by: default_ship_by(created_at, &service),
+        // The channel API has no ship-by: the service's rule gives it.
+        ship_by: services.ship_by(channel, &service, created_at),
         address: Address {
             name,
             address1: a.address1.unwrap_or_default(),
@@ -362,7 +371,7 @@ fn api_order(api: ApiOrder, channel: &str) -> Result<NewOrder, (String, String)>
             phone: a.phone.unwrap_or_default(),
             email: api.email.unwrap_or_default(),
         },
-        priority: priority_for(&service),
+        priority: services.priority(channel, &service),
         service,
         financial_status: api.financial_status.unwrap_or_else(|| "pending".into()),
         total_minor,
@@ -370,20 +379,6 @@ fn api_order(api: ApiOrder, channel: &str) -> Result<NewOrder, (String, String)>
         note: api.note.unwrap_or_default(),
         lines,
     })
-}
-
-/// Express orders go first, economy last (1 is the most urgent).
-fn priority_for(service: &str) -> i64 {
-    match service {
-        "express" | "overnight" | "next_day" => 3,
-        "economy" => 7,
-        _ => 5,
-    }
-}
-
-/// Without a ship-by date: express the next day, everything else two days on.
-fn default_ship_by(created_at: DateTime<Utc>, service: &str) -> DateTime<Utc> {
-    created_at + if priority_for(service) <= 3 { Duration::days(1) } else { Duration::days(2) }
 }
 
 /// ISO-8601 with an offset, or a plain date-time or date taken as UTC.
@@ -408,11 +403,7 @@ fn timestamp(value: &str) -> Result<DateTime<Utc>, String> {
 /// Never through floating point.
 fn money(value: &str, currency: &str) -> Result<i64, String> {
     let value = value.trim();
-    let places: usize = match currency {
-        "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "HUF" => 0,
-        "BHD" | "KWD" | "JOD" | "OMR" | "TND" => 3,
-        _ => 2,
-    };
+    let places = money::exponent(currency) as usize;
     let bad = || format!("{value:?} is not an amount in {currency} (e.g. 12.50)");
     let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
