@@ -124,7 +124,14 @@ fn new_order(external_id: &str, customer: &str) -> NewOrder {
 
 fn seed(order: NewOrder, status: OrderStatus) -> SeedOrder {
     let holds = if status == OrderStatus::Held { vec![HoldReason::Manual] } else { Vec::new() };
-    SeedOrder { order, status, holds, status_at: at(T0 + HOUR) }
+    SeedOrder {
+        order,
+        status,
+        holds,
+        status_at: at(T0 + HOUR),
+        carrier_service: String::new(),
+        signature_required: false,
+    }
 }
 
 fn sku(code: &str, title: &str, gtins: Vec<Gtin>) -> NewSku {
@@ -1192,7 +1199,7 @@ fn pages_deep_inside_equal_ship_by_times_stay_correct() {
         .map(|i| {
             let mut order = new_order(&format!("T{i}"), "Tie Breaker");
             order.ship_by = at(T0);
-            SeedOrder { order, status: OrderStatus::Ready, holds: vec![], status_at: at(T0) }
+            SeedOrder { status: OrderStatus::Ready, status_at: at(T0), ..seed(order, OrderStatus::Ready) }
         })
         .collect();
     env.store.seed_orders(&actor(), &seeds).unwrap();
@@ -1340,7 +1347,7 @@ fn search_lists_open_orders_first_then_the_newest_history() {
     let seed = |id: &str, status: OrderStatus, ship_by: i64| {
         let mut order = new_order(id, "Ana Lima");
         order.ship_by = at(ship_by);
-        SeedOrder { order, status, holds: vec![], status_at: at(ship_by) }
+        SeedOrder { status_at: at(ship_by), ..seed(order, status) }
     };
     let seeds = [
         seed("old-delivered", OrderStatus::Delivered, T0 - 9 * DAY),
@@ -1474,7 +1481,7 @@ fn the_held_tab_narrows_to_one_hold_reason() {
         let mut order = new_order(&format!("H{id}"), "Ana Lima");
         order.ship_by = at(T0 + (id as i64 % 5) * 3600);
         let status = if holds.is_empty() { OrderStatus::Ready } else { OrderStatus::Held };
-        SeedOrder { order, status, holds, status_at: at(T0) }
+        SeedOrder { holds, status_at: at(T0), ..seed(order, status) }
     };
     let seeds: Vec<SeedOrder> = (0..60)
         .map(|i| match i % 4 {

@@ -203,6 +203,10 @@ fn add_orders(
     let open = open_count(total);
     let history = total - open;
     let mut orders = OrderGen::new(rng, catalog, opts.now.timestamp());
+    let rules = crate::config::Config::from_texts(None, "(built-in defaults)")
+        .map_err(|e| StoreError::Invalid(e.to_string()))?
+        .config
+        .rules;
     let mut batch: Vec<SeedOrder> = Vec::new();
     let mut filled = 0;
     let mut done = 0;
@@ -212,6 +216,7 @@ fn add_orders(
             batch.push(blank_order());
         }
         orders.history(&mut batch[filled], start + index + 1, index, history);
+        settle(&mut batch[filled], &rules);
         filled += 1;
         if filled == BATCH {
             store.seed_orders(actor, &batch)?;
@@ -230,6 +235,7 @@ fn add_orders(
     for (i, status) in orders.open_statuses(open as usize).into_iter().enumerate() {
         let mut order = batch.pop().unwrap_or_else(blank_order);
         orders.open(&mut order, start + history + i as u64 + 1, status);
+        settle(&mut order, &rules);
         open_orders.push(order);
     }
     open_orders.sort_by_key(|o| o.order.created_at);
@@ -284,7 +290,18 @@ fn blank_order() -> SeedOrder {
         status: OrderStatus::New,
         holds: Vec::new(),
         status_at: DateTime::default(),
+        carrier_service: String::new(),
+        signature_required: false,
     }
+}
+
+/// Carrier service and signature as validation with the default rules would
+/// set them (the demo's services are all in the default `[rules.services]`).
+fn settle(seed: &mut SeedOrder, rules: &crate::planning::rules::RulesConfig) {
+    let o = &seed.order;
+    seed.carrier_service =
+        rules.service_book().rule(&o.channel, &o.service).map(|r| r.carrier.clone()).unwrap_or_default();
+    seed.signature_required = rules.needs_signature(o);
 }
 
 /// Draws from a table of (value, weight).

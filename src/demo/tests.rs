@@ -147,6 +147,14 @@ fn the_seeded_store_holds_the_whole_warehouse() {
     assert!(store.audit_allocation().unwrap().is_clean(), "{:?}", store.audit_allocation().unwrap());
     assert!(count(&conn, "SELECT count(*) FROM stock WHERE reserved > 0") > 0);
     assert_eq!(count(&conn, "SELECT count(*) FROM orders WHERE status = 'new'"), 0);
+    // Carrier services as the default rules map them; the costliest orders need a signature.
+    assert_eq!(count(&conn, "SELECT count(*) FROM orders WHERE carrier_service = ''"), 0);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM orders WHERE service = 'express' AND carrier_service <> 'DHL Express'"),
+        0
+    );
+    let signed = count(&conn, "SELECT count(*) FROM orders WHERE signature_required = 1");
+    assert!(signed > 0 && signed < ORDERS as i64 / 10, "{signed} orders need a signature");
     assert_eq!(
         count(
             &conn,

@@ -165,6 +165,9 @@ pub struct DetailLine {
     pub requires_shipping: bool,
     /// Where its reserved units wait, nearest first.
     pub reserved: Vec<ReservedPlace>,
+    /// Units of its SKU in the warehouse that no order holds (expired lots
+    /// not counted): what a backordered line could still get.
+    pub free: u32,
 }
 
 impl DetailLine {

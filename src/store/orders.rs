@@ -33,6 +33,9 @@ pub struct SeedOrder {
     pub holds: Vec<HoldReason>,
     /// When the order reached `status`.
     pub status_at: DateTime<Utc>,
+    /// What validation would have said of its carrier service and signature.
+    pub carrier_service: String,
+    pub signature_required: bool,
 }
 
 impl Store {
@@ -163,7 +166,12 @@ impl Store {
                         | OrderStatus::Picking
                 );
                 let status = if allocate && holds_stock { OrderStatus::New } else { seed.status };
-                let id = inserter.insert(&seed.order, status, &Verdict::default())?.ok_or_else(|| {
+                let verdict = Verdict {
+                    holds: std::collections::BTreeSet::new(),
+                    carrier_service: seed.carrier_service.clone(),
+                    signature_required: seed.signature_required,
+                };
+                let id = inserter.insert(&seed.order, status, &verdict)?.ok_or_else(|| {
                     StoreError::Invalid(format!(
                         "order {} {} is already in the store",
                         sanitize(&seed.order.channel),
@@ -315,15 +323,19 @@ impl Store {
         let lines = self
             .conn
             .prepare_cached(
-                "SELECT line_no, sku_code, title, qty, requires_shipping FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+                "SELECT l.line_no, l.sku_code, l.title, l.qty, l.requires_shipping,
+                        (SELECT coalesce(sum(s.on_hand - s.reserved), 0) FROM stock s LEFT JOIN lots t ON t.id = s.lot_id
+                         WHERE s.sku_id = l.sku_id AND (t.expires_on IS NULL OR t.expires_on >= ?2))
+                 FROM order_lines l WHERE l.order_id = ?1 ORDER BY l.line_no",
             )?
-            .query_map([number.0], |r| {
+            .query_map(params![number.0, chrono::Utc::now().date_naive().to_string()], |r| {
                 Ok(DetailLine {
                     sku: r.get(1)?,
                     title: r.get(2)?,
                     qty: r.get(3)?,
                     requires_shipping: r.get(4)?,
                     reserved: places.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
+                    free: u32::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

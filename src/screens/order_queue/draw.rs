@@ -341,7 +341,6 @@ fn render_detail(detail: &OrderDetail, screen: &QueueScreen, area: Rect, buf: &m
         if !allocating || !line.requires_shipping {
             continue;
         }
-        let mut spans = vec![Span::raw("      ")];
         if !line.reserved.is_empty() {
             let places: Vec<String> = line
                 .reserved
@@ -351,15 +350,17 @@ fn render_detail(detail: &OrderDetail, screen: &QueueScreen, area: Rect, buf: &m
                     None => format!("{} in {}", p.qty, p.bin),
                 })
                 .collect();
-            spans.push(Span::styled(format!("reserved {}", places.join(", ")), theme::DIM));
+            lines.push(Line::styled(format!("      reserved {}", places.join(", ")), theme::DIM));
         }
         let missing = line.unreserved();
         if missing > 0 && row.status == OrderStatus::Backordered {
-            let gap = if line.reserved.is_empty() { "" } else { "  " };
-            spans.push(Span::styled(format!("{gap}waiting for {missing}"), theme::LATE));
-        }
-        if spans.len() > 1 {
-            lines.push(Line::from(spans));
+            // The short line in red; a line that could be filled now only
+            // waits for the others (the whole order is reserved at once).
+            lines.push(if line.free < missing {
+                Line::styled(format!("      short: {missing} needed, {} free", line.free), theme::LATE)
+            } else {
+                Line::styled(format!("      {missing} free, waiting for the other lines"), theme::DIM)
+            });
         }
     }
     lines.push(Line::styled("Events", theme::HEADER));

@@ -86,6 +86,7 @@ fn detail() -> OrderDetail {
                 qty: 2,
                 requires_shipping: true,
                 reserved: vec![ReservedPlace { bin: "01-001-A".into(), lot: Some("L2611".into()), qty: 2 }],
+                free: 1,
             },
             DetailLine {
                 sku: "GIFT-CARD".into(),
@@ -93,6 +94,7 @@ fn detail() -> OrderDetail {
                 qty: 1,
                 requires_shipping: false,
                 reserved: Vec::new(),
+                free: 0,
             },
         ],
         holds: vec![HoldInfo {
@@ -177,12 +179,12 @@ fn a_backordered_detail_says_what_it_waits_for() {
     waiting.lines[0].qty = 5;
     screen.on_detail(Some(waiting.clone()));
     let text = format!("{:?}", draw(&screen, 120, 40));
-    assert!(text.contains("reserved 2 in 01-001-A (lot L2611)") && text.contains("waiting for 3"), "{text}");
+    assert!(text.contains("reserved 2 in 01-001-A (lot L2611)") && text.contains("short: 3 needed, 1 free"), "{text}");
     // Once shipped, the pick list has taken over: no allocation lines.
     waiting.row.status = OrderStatus::Shipped;
     screen.on_detail(Some(waiting));
     let text = format!("{:?}", draw(&screen, 120, 40));
-    assert!(!text.contains("reserved 2") && !text.contains("waiting for"), "{text}");
+    assert!(!text.contains("reserved 2") && !text.contains("needed"), "{text}");
 }
 
 #[test]
