@@ -359,7 +359,7 @@ fn render_detail(detail: &OrderDetail, screen: &QueueScreen, area: Rect, buf: &m
             lines.push(if line.free < missing {
                 Line::styled(format!("      short: {missing} needed, {} free", line.free), theme::LATE)
             } else {
-                Line::styled(format!("      {missing} free, waiting for the other lines"), theme::DIM)
+                Line::styled("      can be filled now; waits for the other lines", theme::DIM)
             });
         }
     }
