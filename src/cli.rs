@@ -38,10 +38,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Run the headline benchmarks, each beside its comparator.
     Bench(BenchArgs),
-    /// Internal: one timed start-up for `packline bench`.
+    /// Internal: a child process of `packline bench` and of the concurrency tests.
     #[command(hide = true)]
     Probe {
-        #[arg(value_enum)]
+        #[command(subcommand)]
         kind: crate::bench::Probe,
     },
 }
@@ -107,7 +107,7 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
         Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
-            crate::bench::run_probe(db, *kind)
+            crate::bench::run_probe(db, kind, loaded.config.allocation.backorders)
         }
     }
 }
@@ -129,7 +129,9 @@ fn open_store(cli: &Cli, loaded: &Loaded) -> Result<Store> {
         std::fs::create_dir_all(&dir)
             .map_err(Error::io(format!("cannot create the data directory {}", dir.display())))?;
     }
-    Ok(Store::open(&path)?)
+    let mut store = Store::open(&path)?;
+    store.set_backorder_policy(loaded.config.allocation.backorders);
+    Ok(store)
 }
 
 fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
@@ -193,13 +195,14 @@ fn import(cli: &Cli, loaded: &Loaded, args: &ImportArgs) -> Result<()> {
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file).map_err(Error::io(format!("cannot read {name}")))?;
     let extension = args.file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let services = loaded.config.rules.service_book();
     let parsed = match extension.as_str() {
-        "csv" => file::parse_csv(&name, &text),
+        "csv" => file::parse_csv(&name, &text, services),
         "jsonl" | "ndjson" => {
             let channel = args.channel.as_deref().ok_or_else(|| {
                 Error::Other(format!("{name}: a JSONL file needs --channel CODE (the channel its orders come from)"))
             })?;
-            file::parse_jsonl(&name, &text, channel)
+            file::parse_jsonl(&name, &text, channel, services)
         }
         _ => return Err(Error::Other(format!("{name}: packline imports .csv and .jsonl files"))),
     };
@@ -235,18 +238,18 @@ fn import(cli: &Cli, loaded: &Loaded, args: &ImportArgs) -> Result<()> {
     codes.dedup();
     let facts = store.sku_facts(&codes)?;
     let rules = &loaded.config.rules;
-    let mut check = |order: &crate::domain::NewOrder| -> Vec<crate::domain::HoldReason> {
-        crate::planning::rules::validate(order, rules, &facts).into_iter().collect()
-    };
+    let mut check = |order: &crate::domain::NewOrder| crate::planning::rules::validate(order, rules, &facts);
     let summary =
         store.import_checked(&actor, &parsed.orders, &mut check, &mut |done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     let count = crate::widgets::format::count;
     println!(
-        "{name}: {} orders: {} new ({} held), {} updated, {} unchanged{}",
+        "{name}: {} orders: {} new ({} held, {} ready, {} backordered), {} updated, {} unchanged{}",
         count(parsed.orders.len() as u64),
         count(summary.inserted),
         count(summary.held),
+        count(summary.ready),
+        count(summary.backordered),
         count(summary.updated),
         count(summary.unchanged),
         if parsed.cancelled > 0 {

@@ -368,6 +368,26 @@ fn the_connection_uses_wal_full_sync_and_foreign_keys() {
 }
 
 #[test]
+fn a_write_waits_for_another_terminals_transaction() {
+    let mut env = Env::new();
+    let path = env.path.clone();
+    let (locked, wait) = std::sync::mpsc::channel();
+    let other = std::thread::spawn(move || {
+        let conn = raw(&path);
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    wait.recv().unwrap();
+    let started = std::time::Instant::now();
+    env.store.set_meta("site", "waited").unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500), "the write must have waited for the lock");
+    other.join().unwrap();
+    assert_eq!(env.store.meta("site").unwrap().as_deref(), Some("waited"));
+}
+
+#[test]
 fn foreign_keys_are_enforced_by_the_schema() {
     let env = stocked();
     // A connection that turns foreign keys on, as the store's own does.

@@ -22,6 +22,8 @@ pub struct Plan {
     pub store_orders: u64,
     /// Orders ingested for the ingest figure.
     pub ingest_orders: u64,
+    /// Orders imported (and allocated) for the allocation-throughput figure.
+    pub allocation_orders: u64,
     /// Frames rendered for the render figure.
     pub frames: usize,
     /// Child processes started for the first-frame figure.
@@ -34,9 +36,25 @@ impl Plan {
     #[must_use]
     pub fn new(quick: bool) -> Self {
         if quick {
-            Self { quick, store_orders: 100_000, ingest_orders: 20_000, frames: 300, starts: 5, scans: 60 }
+            Self {
+                quick,
+                store_orders: 100_000,
+                ingest_orders: 20_000,
+                allocation_orders: 10_000,
+                frames: 300,
+                starts: 5,
+                scans: 60,
+            }
         } else {
-            Self { quick, store_orders: 1_000_000, ingest_orders: 100_000, frames: 1_000, starts: 11, scans: 200 }
+            Self {
+                quick,
+                store_orders: 1_000_000,
+                ingest_orders: 100_000,
+                allocation_orders: 50_000,
+                frames: 1_000,
+                starts: 11,
+                scans: 200,
+            }
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Figure {
 pub enum Budget {
     /// The value must be at most this.
     AtMost(f64),
+    /// The value must be at least this.
+    AtLeast(f64),
     /// value / comparator must be at least this.
     RatioAtLeast(f64),
 }
@@ -44,6 +46,7 @@ impl Figure {
         };
         let within_budget = match budget {
             Budget::AtMost(limit) => value.map(|v| v <= limit),
+            Budget::AtLeast(limit) => value.map(|v| v >= limit),
             Budget::RatioAtLeast(limit) => ratio.map(|r| r >= limit),
         };
         Self {
@@ -80,7 +83,7 @@ impl Report {
         let mut out = format!("machine: {}\n", self.machine);
         let _ = writeln!(
             out,
-            "{:<20} {:>12} {:<9} {:>12} {:>8}  {:<12} {:<4}  comparator / note",
+            "{:<20} {:>12} {:<9} {:>12} {:>8}  {:<17} {:<4}  comparator / note",
             "figure", "value", "unit", "comparator", "ratio", "budget", "ok"
         );
         for f in &self.figures {
@@ -92,7 +95,7 @@ impl Report {
             let note = f.note.as_deref().map_or(String::new(), |n| format!("; {n}"));
             let _ = writeln!(
                 out,
-                "{:<20} {:>12} {:<9} {:>12} {:>8}  {:<12} {:<4}  {}{}",
+                "{:<20} {:>12} {:<9} {:>12} {:>8}  {:<17} {:<4}  {}{}",
                 f.name,
                 show(f.value),
                 f.unit,
@@ -125,6 +128,17 @@ mod tests {
             None,
         );
         assert_eq!(f.within_budget, Some(false));
+        let at_least = |v| {
+            Figure::new(
+                "t",
+                (Some(v), "orders/s"),
+                ("off", Some(5_000.0)),
+                (">= 1,000", Budget::AtLeast(1_000.0)),
+                None,
+            )
+            .within_budget
+        };
+        assert_eq!((at_least(1_000.0), at_least(999.9)), (Some(true), Some(false)));
         let f = Figure::new("z", (None, "MB"), ("", None), ("<= 64 MB", Budget::AtMost(64.0)), Some("no /proc".into()));
         assert_eq!((f.ratio, f.within_budget), (None, None));
         let json = serde_json::to_value(&f).unwrap();

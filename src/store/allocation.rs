@@ -143,8 +143,19 @@ impl Allocator<'_> {
         }
         waiting.sort_unstable();
         waiting.dedup();
+        let mut free_stmt =
+            tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM stock WHERE sku_id = ?1 AND on_hand > reserved)")?;
         let mut ready = 0;
         for (_, _, id) in waiting {
+            // Once the new units are all promised, the rest keep waiting
+            // without being planned again (the write lock is held meanwhile).
+            let mut any_free = false;
+            for sku_id in sku_ids {
+                any_free |= free_stmt.query_row([sku_id], |r| r.get::<_, bool>(0))?;
+            }
+            if !any_free {
+                break;
+            }
             if self.allocate(tx, id)?.status == OrderStatus::Ready {
                 ready += 1;
             }

@@ -84,7 +84,7 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(describe_open_error(&e)))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_handler(Some(wait_for_lock))?;
         schema::check_identity(&conn, &shown)?;
         schema::set_pragmas(&conn, &shown)?;
         schema::migrate(&conn)?;
@@ -151,6 +151,35 @@ fn describe_open_error(e: &rusqlite::Error) -> String {
         Some(rusqlite::ErrorCode::ReadOnly) => "the file or its directory is read-only; choose a writable place with --db".into(),
         _ => e.to_string(),
     }
+}
+
+/// How long a write waits for other terminals' transactions before giving up
+/// (DESIGN section 7: about 5 s).
+pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+thread_local! {
+    /// When the current wait for the write lock began.
+    static WAITING_SINCE: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// SQLite's busy handler: called with the number of earlier calls for this
+/// lock attempt; `true` means try again. SQLite's own handler backs off to
+/// 100 ms sleeps, so a process that writes back to back keeps winning the
+/// lock and the others can starve past any timeout; short jittered sleeps
+/// give every waiting terminal a fair chance at each release.
+fn wait_for_lock(retries: i32) -> bool {
+    let now = std::time::Instant::now();
+    let since = WAITING_SINCE.with(|cell| {
+        if retries == 0 {
+            cell.set(Some(now));
+        }
+        cell.get().unwrap_or(now)
+    });
+    if now.duration_since(since) >= BUSY_WAIT {
+        return false;
+    }
+    std::thread::sleep(std::time::Duration::from_micros(rand::random_range(200..1_200)));
+    true
 }
 
 /// Milliseconds since the epoch, for event and movement times.

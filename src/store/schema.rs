@@ -72,7 +72,9 @@ impl Store {
             journal_mode: self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
             synchronous: int("synchronous")?,
             foreign_keys: int("foreign_keys")? == 1,
-            busy_timeout_ms: int("busy_timeout")?,
+            // The store's own busy handler replaces SQLite's busy timeout
+            // (which then reads 0); this is how long it waits.
+            busy_timeout_ms: super::BUSY_WAIT.as_millis() as i64,
         })
     }
 }
