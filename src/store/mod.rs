@@ -10,6 +10,7 @@ pub mod baseline;
 mod catalog;
 mod events;
 mod holds;
+mod inserter;
 mod orders;
 mod queue;
 mod schema;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::inserter::Inserter;
 use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
 use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail, ReservedPlace};
 use crate::domain::text::sanitize;
@@ -371,150 +372,6 @@ impl Store {
     }
 }
 
-/// Inserts orders within one transaction: its statements are prepared once
-/// per transaction and channel and SKU ids looked up once, not per order or
-/// line (an import's cost is mostly per statement). Call
-/// [`Inserter::finish`] before committing: it adds the inserted orders to the
-/// per-status counts.
-struct Inserter<'tx> {
-    tx: &'tx Transaction<'tx>,
-    order: rusqlite::CachedStatement<'tx>,
-    line: rusqlite::CachedStatement<'tx>,
-    words: rusqlite::CachedStatement<'tx>,
-    event: rusqlite::CachedStatement<'tx>,
-    channels: HashMap<String, i64>,
-    skus: HashMap<String, Option<i64>>,
-    inserted: HashMap<OrderStatus, i64>,
-}
-
-impl<'tx> Inserter<'tx> {
-    fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
-        Ok(Self {
-            tx,
-            order: tx.prepare_cached(
-                "INSERT INTO orders (channel_id, external_id, channel_ref, status, priority, created_at, updated_at,
-                    ship_by, customer_name, address1, address2, city, region, postcode, country, phone, email, service,
-                    financial_status, total_minor, currency, note, carrier_service, signature_required)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                    ?23, ?24)
-                 ON CONFLICT (channel_id, external_id) DO NOTHING",
-            )?,
-            line: tx.prepare_cached(
-                "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?,
-            words: tx.prepare_cached(SEARCH_INSERT)?,
-            event: tx.prepare_cached(events::APPEND)?,
-            channels: HashMap::new(),
-            skus: HashMap::new(),
-            inserted: HashMap::new(),
-        })
-    }
-
-    /// Adds this transaction's inserts to `order_counts`, one row per status.
-    fn finish(self) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO order_counts (status, n) VALUES (?1, ?2) ON CONFLICT (status) DO UPDATE SET n = n + excluded.n",
-        )?;
-        for (status, n) in &self.inserted {
-            stmt.execute(params![status.as_str(), n])?;
-        }
-        Ok(())
-    }
-
-    /// An audit event about order `id`.
-    fn event(&mut self, at_ms: i64, actor: &Actor, kind: &str, id: i64, details: &str) -> Result<()> {
-        let subject = events::order_subject(id);
-        self.event.execute(params![at_ms, actor.station, actor.operator, kind, subject, details])?;
-        Ok(())
-    }
-
-    fn channel_id(&mut self, code: &str) -> Result<i64> {
-        if let Some(id) = self.channels.get(code) {
-            return Ok(*id);
-        }
-        let id: i64 =
-            self.tx.query_row("SELECT id FROM channels WHERE code = ?1", [code], |r| r.get(0)).optional()?.ok_or_else(
-                || StoreError::Invalid(format!("unknown channel {:?}; add it to the config first", sanitize(code))),
-            )?;
-        self.channels.insert(code.to_owned(), id);
-        Ok(id)
-    }
-
-    /// The SKU's id, or `None` for a SKU the catalogue does not know.
-    fn sku_id(&mut self, code: &str) -> Result<Option<i64>> {
-        if let Some(id) = self.skus.get(code) {
-            return Ok(*id);
-        }
-        let id = self
-            .tx
-            .prepare_cached("SELECT id FROM skus WHERE code = ?1")?
-            .query_row([code], |r| r.get(0))
-            .optional()?;
-        self.skus.insert(code.to_owned(), id);
-        Ok(id)
-    }
-
-    /// Inserts an order with its lines and search words; untrusted text is
-    /// sanitised here. `None` if (channel, external id) is already stored.
-    fn insert(&mut self, order: &NewOrder, status: OrderStatus, verdict: &Verdict) -> Result<Option<i64>> {
-        if order.lines.is_empty() {
-            return Err(StoreError::Invalid(format!("order {} has no lines", sanitize(&order.external_id))));
-        }
-        let channel_id = self.channel_id(&order.channel)?;
-        let a = &order.address;
-        let customer = sanitize(&a.name);
-        let channel_ref = sanitize(&order.channel_ref);
-        let inserted = self.order.execute(params![
-            channel_id,
-            sanitize(&order.external_id),
-            channel_ref,
-            status.as_str(),
-            order.priority,
-            order.created_at.timestamp(),
-            order.updated_at.timestamp(),
-            order.ship_by.timestamp(),
-            customer,
-            sanitize(&a.address1),
-            sanitize(&a.address2),
-            sanitize(&a.city),
-            sanitize(&a.region),
-            sanitize(&a.postcode),
-            sanitize(&a.country),
-            sanitize(&a.phone),
-            sanitize(&a.email),
-            sanitize(&order.service),
-            sanitize(&order.financial_status),
-            order.total_minor,
-            sanitize(&order.currency),
-            sanitize(&order.note),
-            sanitize(&verdict.carrier_service),
-            verdict.signature_required,
-        ])?;
-        if inserted == 0 {
-            return Ok(None);
-        }
-        *self.inserted.entry(status).or_default() += 1;
-        let id = self.tx.last_insert_rowid();
-        for (no, line) in order.lines.iter().enumerate() {
-            let sku = sanitize(&line.sku);
-            let sku_id = self.sku_id(&sku)?;
-            self.line.execute(params![
-                id,
-                no as i64 + 1,
-                sku_id,
-                sku,
-                sanitize(&line.title),
-                line.qty,
-                line.unit_price_minor,
-                line.requires_shipping
-            ])?;
-        }
-        self.words.execute(params![id, search_words(&customer, &channel_ref)])?;
-        Ok(Some(id))
-    }
-}
-
 pub(super) fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<OrderStatus> {
     let status: String = conn
         .prepare_cached("SELECT status FROM orders WHERE id = ?1")?
@@ -572,7 +429,7 @@ pub(super) fn write_address(tx: &Transaction<'_>, id: i64, a: &Address) -> Resul
 }
 
 /// Adds an order's searchable text (rowid = order id).
-const SEARCH_INSERT: &str = "INSERT INTO order_search (rowid, words) VALUES (?1, ?2)";
+pub(super) const SEARCH_INSERT: &str = "INSERT INTO order_search (rowid, words) VALUES (?1, ?2)";
 
 /// What search finds an order by: the customer's name and the channel's reference.
 pub(super) fn search_words(customer: &str, channel_ref: &str) -> String {

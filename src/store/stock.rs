@@ -107,7 +107,12 @@ impl Store {
         })
     }
 
-    /// Reserves `qty` available units for an order; refused when fewer are available.
+    /// Reserves `qty` available units; refused when fewer are available.
+    /// The stock primitive under allocation, kept for the tests of the
+    /// conditional updates: units reserved this way belong to no order, and
+    /// [`Store::audit_allocation`] reports them. Orders reserve through
+    /// allocation (`import_checked`, releases, backorder filling).
+    #[doc(hidden)]
     pub fn reserve_stock(
         &mut self,
         actor: &Actor,
