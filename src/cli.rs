@@ -36,6 +36,10 @@ pub enum Command {
     Import(ImportArgs),
     /// Parse barcodes the way the console does; one JSON object per line.
     Scan(ScanArgs),
+    /// Print a report (today: slotting) as a table, JSON or CSV.
+    Report(ReportArgs),
+    /// Compute the pick route through bins; prints it as JSON.
+    Route(RouteArgs),
     /// Run the headline benchmarks, each beside its comparator.
     Bench(BenchArgs),
     /// Internal: a child process of `packline bench` and of the concurrency tests.
@@ -77,6 +81,47 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum)]
+    pub name: crate::report::ReportName,
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::report::Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    /// The layout file (default: the configured layout, else the bundled demo).
+    #[arg(long, value_name = "FILE")]
+    pub layout: Option<PathBuf>,
+    /// How to route (zone: the optimal walk regrouped by zone A, B, C).
+    #[arg(long, default_value = "optimal", value_parser = clap::builder::TypedValueParser::try_map(
+        clap::builder::PossibleValuesParser::new(crate::planning::routing::Method::ALL.map(|m| m.as_str())),
+        |name| name.parse::<crate::planning::routing::Method>(),
+    ))]
+    pub method: crate::planning::routing::Method,
+    /// Bin codes (AA-BBB-L, e.g. 03-017-B); a bin listed twice is visited once.
+    #[arg(value_name = "BIN")]
+    pub bins: Vec<String>,
+}
+
+impl RouteArgs {
+    /// `packline route`: the route as one JSON line; a bad bin is a one-line error.
+    fn run(&self, loaded: &Loaded) -> Result<()> {
+        let layout = match &self.layout {
+            Some(path) => Layout::load(path)?,
+            None => crate::cli::layout(loaded)?,
+        };
+        let bins = self.bins.iter().map(|b| b.parse()).collect::<Result<Vec<_>, String>>().map_err(Error::Other)?;
+        let route =
+            crate::planning::routing::route(&layout, &bins, self.method).map_err(|e| Error::Other(e.to_string()))?;
+        println!("{}", route.to_json());
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Smaller stores (about 100k orders), under a minute.
     #[arg(long)]
@@ -104,6 +149,8 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
             scan(args, loaded);
             Ok(())
         }
+        Some(Command::Report(args)) => crate::report::run(cli.db.as_deref(), loaded, args.name, args.format),
+        Some(Command::Route(args)) => args.run(loaded),
         Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
@@ -131,12 +178,13 @@ fn open_store(cli: &Cli, loaded: &Loaded) -> Result<Store> {
     }
     let mut store = Store::open(&path)?;
     store.set_backorder_policy(loaded.config.allocation.backorders);
+    store.set_min_shelf_days(loaded.config.allocation.min_shelf_days);
     Ok(store)
 }
 
 fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
     // Everything that can be wrong in the setup is found before the store is touched.
-    let _layout = layout(loaded)?;
+    let layout = layout(loaded)?;
     let mut store = open_store(cli, loaded)?;
     // Seeded unless the demo already seeded this store (a store with another
     // catalogue, or a half-seeded one, gets the demo's explanation instead).
@@ -167,6 +215,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                 app.set_scanner(scanner.wedge(), scanner.gs_substitute());
                 app.set_idle_sign_out(loaded.config.session.idle_minutes);
                 app.set_rules(loaded.config.rules.clone());
+                app.set_planning(layout, loaded.config.waves.clone());
                 app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
             }
             Err(e) => Err(e),

@@ -33,6 +33,8 @@ pub struct Config {
     pub layout: LayoutConfig,
     pub rules: crate::planning::rules::RulesConfig,
     pub allocation: AllocationConfig,
+    pub waves: crate::planning::batching::WaveRules,
+    pub abc: AbcConfig,
     pub session: SessionConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,
@@ -44,6 +46,15 @@ pub struct Config {
 pub struct AllocationConfig {
     /// What happens to an order that stock cannot fill completely.
     pub backorders: crate::domain::BackorderPolicy,
+    /// Lots expiring within this many days are neither allocated nor picked.
+    pub min_shelf_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbcConfig {
+    /// Days of shipped orders that rank SKUs into classes A, B and C (1-3650).
+    pub window_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,7 +179,17 @@ impl Config {
                 config.scanner.gs_substitute
             )));
         }
+        if !(1..=3_650).contains(&config.abc.window_days) {
+            return Err(invalid(format!("abc.window_days must be 1 to 3650, not {}", config.abc.window_days)));
+        }
         config.rules.check().map_err(invalid)?;
+        config.waves.check().map_err(invalid)?;
+        if config.allocation.min_shelf_days > 3_650 {
+            return Err(invalid(format!(
+                "allocation.min_shelf_days must be 0 to 3650, not {}",
+                config.allocation.min_shelf_days
+            )));
+        }
         let keymap = Keymap::from_config(&config.keymap).map_err(invalid)?;
         Ok(Loaded { config, keymap, source: None })
     }
@@ -305,6 +326,16 @@ mod tests {
         let loaded =
             Config::from_texts(Some("[rules.services.express]\npriority = 2\n"), "u.toml").unwrap().config.rules;
         assert_eq!((loaded.services["express"].priority, loaded.services["express"].ship_days), (2, 1));
+    }
+
+    #[test]
+    fn the_abc_window_is_checked() {
+        assert_eq!(Config::from_texts(None, "-").unwrap().config.abc.window_days, 90);
+        assert_eq!(Config::from_texts(Some("[abc]\nwindow_days = 30\n"), "u").unwrap().config.abc.window_days, 30);
+        let err = |text: &str| Config::from_texts(Some(text), "u.toml").unwrap_err().to_string();
+        assert!(err("[abc]\nwindow_days = 0\n").contains("abc.window_days must be 1 to 3650, not 0"));
+        assert!(err("[abc]\nwindow_days = -5\n").contains("invalid value"), "{}", err("[abc]\nwindow_days = -5\n"));
+        assert!(err("[abc]\nwindow = 30\n").contains("unknown field `window`"));
     }
 
     #[test]

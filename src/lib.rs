@@ -15,6 +15,7 @@ pub mod domain;
 pub mod errors;
 pub mod logging;
 pub mod planning;
+pub mod report;
 pub mod scan;
 pub mod screens;
 pub mod store;

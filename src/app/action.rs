@@ -57,6 +57,24 @@ pub enum Action {
     CancelOrder,
     /// Correct the selected order's address in a form, then check it again (supervisors only).
     EditAddress,
+    /// Plan a wave from the ready orders and preview it before it is created (supervisors only).
+    NewWave,
+    /// Open the selected wave (or, in a wave preview, create the planned wave).
+    OpenWave,
+    /// Release the selected planned wave to the floor (supervisors only).
+    ReleaseWave,
+    /// Cancel the selected wave, saying why (supervisors only).
+    CancelWave,
+    /// Take over a wave another station is picking (supervisors only).
+    TakeOverWave,
+    /// Go to the next screen (the order queue, the waves).
+    SwitchScreen,
+    /// Picking: report that what is left at this stop cannot be picked.
+    ShortPick,
+    /// Picking: switch between the zone-grouped list and the pure optimal walk.
+    ToggleWalk,
+    /// Picking: leave the wave (another station may go on with it).
+    LeaveWave,
 }
 
 impl Action {
@@ -69,7 +87,11 @@ impl Action {
             | Self::HoldOrder
             | Self::ReleaseOrder
             | Self::CancelOrder
-            | Self::EditAddress => Some(Role::Supervisor),
+            | Self::EditAddress
+            | Self::NewWave
+            | Self::ReleaseWave
+            | Self::CancelWave
+            | Self::TakeOverWave => Some(Role::Supervisor),
             _ => None,
         }
     }
@@ -83,6 +105,10 @@ impl Action {
             Self::ReleaseOrder => "release an order",
             Self::CancelOrder => "cancel an order",
             Self::EditAddress => "correct an address",
+            Self::NewWave => "plan a wave",
+            Self::ReleaseWave => "release a wave",
+            Self::CancelWave => "cancel a wave",
+            Self::TakeOverWave => "take over a wave",
             _ => "do that",
         }
     }

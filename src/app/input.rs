@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::keymap::{Key, Section};
-use super::{App, Exit};
+use super::{Active, App, Exit};
 use crate::domain::queue::SearchQuery;
 use crate::scan::Scan;
 use crate::scan::wedge::{Wedge, WedgeConfig, WedgeOutput};
@@ -109,6 +109,32 @@ impl App {
         if self.session.operator.is_none() && !matches!(parsed, Ok(Scan::Command("HELP"))) {
             self.session.screen.refuse("Sign in first: scan your badge.".into());
             self.bell = true;
+            return;
+        }
+        if self.active == Active::Pick && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            self.help_open = false;
+            match parsed {
+                Ok(scan) => self.pick_scan(scan, code),
+                Err(e) => self.show_error(format!("Scan refused: {e}.")),
+            }
+            return;
+        }
+        if self.active == Active::Waves {
+            match parsed {
+                Ok(Scan::Wave(n)) => {
+                    self.help_open = false;
+                    let number = crate::domain::WaveNumber(i64::try_from(n).unwrap_or(i64::MAX));
+                    self.waves.select_wave(number);
+                    self.open_wave(number, false);
+                }
+                Ok(Scan::Command("HELP")) => self.help_open = true,
+                Ok(Scan::Command("CANCEL")) => {
+                    self.help_open = false;
+                    self.waves_action(Action::ClearSearch);
+                }
+                Ok(other) => self.show_error(format!("A {} scan does nothing on the waves screen.", other.kind())),
+                Err(e) => self.show_error(format!("Scan refused: {e}.")),
+            }
             return;
         }
         let refused = match parsed {

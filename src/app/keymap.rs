@@ -23,6 +23,8 @@ pub struct BindingConfig {
 pub struct KeymapConfig {
     pub global: Vec<BindingConfig>,
     pub order_queue: Vec<BindingConfig>,
+    pub waves: Vec<BindingConfig>,
+    pub pick: Vec<BindingConfig>,
 }
 
 /// Which bindings apply.
@@ -30,6 +32,8 @@ pub struct KeymapConfig {
 pub enum Section {
     Global,
     OrderQueue,
+    Waves,
+    Pick,
 }
 
 impl Section {
@@ -38,6 +42,8 @@ impl Section {
         match self {
             Self::Global => "Everywhere",
             Self::OrderQueue => "Order queue",
+            Self::Waves => "Waves",
+            Self::Pick => "Picking",
         }
     }
 }
@@ -151,9 +157,12 @@ impl Keymap {
     pub fn from_config(config: &KeymapConfig) -> Result<Self, String> {
         let mut sections = Vec::new();
         let mut lookup = HashMap::new();
-        for (section, name, list) in
-            [(Section::Global, "global", &config.global), (Section::OrderQueue, "order_queue", &config.order_queue)]
-        {
+        for (section, name, list) in [
+            (Section::Global, "global", &config.global),
+            (Section::OrderQueue, "order_queue", &config.order_queue),
+            (Section::Waves, "waves", &config.waves),
+            (Section::Pick, "pick", &config.pick),
+        ] {
             let mut bindings = Vec::with_capacity(list.len());
             for b in list {
                 let key = Key::parse(&b.on).map_err(|e| format!("keymap.{name}: {e}"))?;
@@ -220,11 +229,14 @@ mod tests {
 
     #[test]
     fn an_unknown_action_or_key_is_refused() {
-        let bad: Result<KeymapConfig, _> =
-            toml::from_str("global = [{ on = \"q\", run = \"explode\", desc = \"x\" }]\norder_queue = []");
+        let bad: Result<KeymapConfig, _> = toml::from_str(
+            "global = [{ on = \"q\", run = \"explode\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []",
+        );
         assert!(bad.is_err());
-        let config: KeymapConfig =
-            toml::from_str("global = [{ on = \"hyper-q\", run = \"quit\", desc = \"x\" }]\norder_queue = []").unwrap();
+        let config: KeymapConfig = toml::from_str(
+            "global = [{ on = \"hyper-q\", run = \"quit\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []",
+        )
+        .unwrap();
         assert_eq!(Keymap::from_config(&config).unwrap_err(), "keymap.global: unknown key \"hyper-q\"");
     }
 }

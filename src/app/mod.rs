@@ -9,6 +9,7 @@ pub mod keymap;
 mod orders;
 mod run;
 mod session;
+mod waves;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
@@ -20,7 +21,9 @@ use crate::scan::ParseOptions;
 use crate::scan::wedge::{Wedge, WedgeConfig};
 use crate::screens::help::Help;
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
+use crate::screens::pick::PickScreen;
 use crate::screens::scanner_test::ScannerTestScreen;
+use crate::screens::waves::WavesScreen;
 use crate::store::Store;
 use crate::widgets::key_hints::KeyHints;
 use crate::widgets::status_bar::StatusBar;
@@ -31,8 +34,20 @@ use keymap::{Key, Keymap, Section};
 
 pub use run::run;
 
+/// The smallest terminal the pick screen works on (a picker's handheld).
+const PICK_MIN: (u16, u16) = (40, 16);
+
 /// How many events the detail pane lists.
 const DETAIL_EVENTS: usize = 12;
+
+/// The screen in front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Active {
+    Queue,
+    Waves,
+    /// Picking a wave (`App::pick` is set).
+    Pick,
+}
 
 /// Why the app stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +86,15 @@ pub struct App {
     help_scroll: u16,
     /// Validation rules, for releasing held orders.
     rules: crate::planning::rules::RulesConfig,
+    active: Active,
+    waves: WavesScreen,
+    /// The wave being picked at this station.
+    pick: Option<PickScreen>,
+    /// The warehouse layout, for routing.
+    layout: crate::domain::Layout,
+    wave_rules: crate::planning::batching::WaveRules,
+    /// When this station last renewed its wave lease (or released expired ones).
+    last_heartbeat: DateTime<Utc>,
 }
 
 impl std::fmt::Debug for App {
@@ -87,6 +111,9 @@ impl App {
             .file_name()
             .map_or_else(|| store.path().display().to_string(), |n| n.to_string_lossy().into_owned());
         let data_version = store.data_version().unwrap_or(0);
+        let defaults = crate::config::Config::from_texts(None, "(built-in defaults)")
+            .map(|loaded| loaded.config)
+            .expect("the bundled default config is valid");
         let mut app = Self {
             store,
             keymap,
@@ -105,9 +132,13 @@ impl App {
             scanner_test: None,
             help_scroll: 0,
             address_form: None,
-            rules: crate::config::Config::from_texts(None, "(built-in defaults)")
-                .map(|loaded| loaded.config.rules)
-                .expect("the bundled default config is valid"),
+            rules: defaults.rules,
+            active: Active::Queue,
+            waves: WavesScreen::new(now),
+            pick: None,
+            layout: crate::domain::Layout::demo(),
+            wave_rules: defaults.waves,
+            last_heartbeat: now,
         };
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
@@ -120,6 +151,30 @@ impl App {
     /// The validation rules used when a held order is released.
     pub fn set_rules(&mut self, rules: crate::planning::rules::RulesConfig) {
         self.rules = rules;
+    }
+
+    /// The layout routes are planned on, and how waves are planned.
+    pub fn set_planning(&mut self, layout: crate::domain::Layout, waves: crate::planning::batching::WaveRules) {
+        self.layout = layout;
+        self.wave_rules = waves;
+    }
+
+    /// The screen in front.
+    #[must_use]
+    pub fn active(&self) -> Active {
+        self.active
+    }
+
+    /// The waves screen's state (for tests).
+    #[must_use]
+    pub fn waves(&self) -> &WavesScreen {
+        &self.waves
+    }
+
+    /// The pick screen's state, while a wave is being picked here.
+    #[must_use]
+    pub fn pick(&self) -> Option<&PickScreen> {
+        self.pick.as_ref()
     }
 
     /// Whether a bell is owed; clears it.
@@ -171,8 +226,7 @@ impl App {
         if let Some(role) = action.required_role() {
             let allowed = self.session.operator.as_ref().is_some_and(|o| o.role == role);
             if !allowed {
-                self.queue.on_error(format!("Only a {role} can {}.", action.describe()));
-                self.bell = true;
+                self.show_error(format!("Only a {role} can {}.", action.describe()));
                 return;
             }
         }
@@ -180,16 +234,50 @@ impl App {
             Action::Quit => self.exit = Some(Exit::Quit),
             Action::SignOut => self.sign_out("signed out"),
             Action::ScannerTest => self.open_scanner_test(),
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::SwitchScreen => match self.active {
+                Active::Queue => self.show_waves(),
+                Active::Waves => {
+                    self.active = Active::Queue;
+                    self.refresh_counts();
+                    let command = self.queue.reload_in_place();
+                    self.run_command(command);
+                }
+                Active::Pick => self.show_error("Leave the wave first (Esc); it stays yours meanwhile.".into()),
+            },
+            _ if self.active == Active::Waves => self.waves_action(action),
+            _ if self.active == Active::Pick => self.pick_action(action),
             Action::HoldOrder | Action::ReleaseOrder | Action::CancelOrder => self.queue.ask_why(action),
             Action::EditAddress => self.edit_address(),
             Action::RaisePriority => self.change_priority(-1),
             Action::LowerPriority => self.change_priority(1),
-            Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Refresh => {
                 self.refresh_counts();
                 self.forward(Action::Refresh);
             }
             other => self.forward(other),
+        }
+    }
+
+    /// A refusal on the screen in front, with a bell.
+    fn show_error(&mut self, message: String) {
+        match self.active {
+            Active::Queue => self.queue.on_error(message),
+            Active::Waves => self.waves.on_error(message),
+            Active::Pick => match self.pick.as_mut() {
+                Some(pick) => pick.on_error(message),
+                None => self.waves.on_error(message),
+            },
+        }
+        self.bell = true;
+    }
+
+    /// The keymap section of the screen in front.
+    fn section(&self) -> Section {
+        match self.active {
+            Active::Queue => Section::OrderQueue,
+            Active::Waves => Section::Waves,
+            Active::Pick => Section::Pick,
         }
     }
 
@@ -203,7 +291,7 @@ impl App {
     pub(super) fn on_key(&mut self, key: &KeyEvent) {
         self.session.last_activity = self.now;
         let pressed = Key::from_event(key);
-        let action = self.keymap.action(Section::OrderQueue, pressed);
+        let action = self.keymap.action(self.section(), pressed);
         if self.session.operator.is_none() && !self.help_open {
             // Characters go to the badge or PIN field; ctrl-c still quits, F1 still helps.
             match action {
@@ -239,6 +327,22 @@ impl App {
                 self.exit = Some(Exit::Quit);
             } else {
                 self.address_form_key(key);
+            }
+            return;
+        }
+        if self.active == Active::Waves && self.waves.prompt.is_some() {
+            if pressed.ctrl && action == Some(Action::Quit) {
+                self.exit = Some(Exit::Quit);
+            } else if let Some(command) = self.waves.prompt_key(key) {
+                self.run_waves_command(command);
+            }
+            return;
+        }
+        if self.active == Active::Pick {
+            match action {
+                Some(action) if !self.pick.as_ref().is_some_and(|p| p.short_menu) => self.dispatch(action),
+                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
+                _ => self.pick_key(key),
             }
             return;
         }
@@ -278,6 +382,10 @@ impl App {
         let minute_changed = now.timestamp() / 60 != self.now.timestamp() / 60;
         self.now = now;
         self.queue.now = now;
+        self.waves.now = now;
+        if let Some(pick) = self.pick.as_mut() {
+            pick.now = now;
+        }
         if self.check_idle() {
             return true;
         }
@@ -288,10 +396,16 @@ impl App {
                 return minute_changed;
             }
         };
+        self.heartbeat();
         if version == self.data_version {
             return minute_changed;
         }
         self.data_version = version;
+        match self.active {
+            Active::Waves => self.reload_waves(),
+            Active::Pick => self.reload_pick(),
+            Active::Queue => {}
+        }
         self.refresh_counts();
         if self.queue.results.is_none() {
             let command = self.queue.reload_in_place();
@@ -357,20 +471,40 @@ impl App {
     }
 
     fn hints(&self) -> KeyHints {
-        let wanted = [
-            (Action::ToggleHelp, "Help"),
-            (Action::StartSearch, "Search"),
-            (Action::ToggleDetail, "Detail"),
-            (Action::NextFilter, "Status"),
-            (Action::ToggleSort, "Sort"),
-            (Action::ClearSearch, "Back"),
-            (Action::Quit, "Quit"),
-        ];
+        let wanted: &[(Action, &str)] = match self.active {
+            Active::Queue => &[
+                (Action::ToggleHelp, "Help"),
+                (Action::StartSearch, "Search"),
+                (Action::ToggleDetail, "Detail"),
+                (Action::NextFilter, "Status"),
+                (Action::ToggleSort, "Sort"),
+                (Action::SwitchScreen, "Waves"),
+                (Action::ClearSearch, "Back"),
+                (Action::Quit, "Quit"),
+            ],
+            Active::Waves => &[
+                (Action::ToggleHelp, "Help"),
+                (Action::OpenWave, "Pick"),
+                (Action::NewWave, "New"),
+                (Action::ReleaseWave, "Release"),
+                (Action::CancelWave, "Cancel"),
+                (Action::TakeOverWave, "Take over"),
+                (Action::SwitchScreen, "Orders"),
+                (Action::Quit, "Quit"),
+            ],
+            Active::Pick => &[
+                (Action::ShortPick, "Short"),
+                (Action::ToggleWalk, "View"),
+                (Action::LeaveWave, "Leave"),
+                (Action::ToggleHelp, "Help"),
+            ],
+        };
+        let section = self.section();
         KeyHints(
             wanted
                 .iter()
                 .filter_map(|(action, label)| {
-                    let key = self.keymap.key_for(Section::OrderQueue, *action)?;
+                    let key = self.keymap.key_for(section, *action)?;
                     Some((key.label(), (*label).to_owned()))
                 })
                 .collect(),
@@ -380,6 +514,17 @@ impl App {
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let picking = self.pick.as_ref().filter(|_| self.active == Active::Pick && !self.help_open);
+        if let Some(pick) = picking.filter(|_| self.scanner_test.is_none()) {
+            // The pick screen also works on a picker's small terminal (40x16).
+            if area.width >= PICK_MIN.0
+                && area.height >= PICK_MIN.1
+                && (area.width < MIN_WIDTH || area.height < MIN_HEIGHT)
+            {
+                pick.render(area, buf);
+                return;
+            }
+        }
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             TooSmall.render(area, buf);
             return;
@@ -391,7 +536,11 @@ impl Widget for &App {
             let test_hints = [("Scan", "anything"), ("Esc", "Back"), ("^C", "Quit")];
             KeyHints(test_hints.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect()).render(hints, buf);
         } else if self.session.operator.is_some() {
-            self.queue.render(main, buf);
+            match (self.active, &self.pick) {
+                (Active::Pick, Some(pick)) => pick.render(main, buf),
+                (Active::Waves | Active::Pick, _) => self.waves.render(main, buf),
+                (Active::Queue, _) => self.queue.render(main, buf),
+            }
             self.hints().render(hints, buf);
         } else {
             self.session.screen.render(main, buf);
@@ -407,7 +556,7 @@ impl Widget for &App {
             form.render(main, buf);
         }
         if self.help_open {
-            Help { keymap: &self.keymap, section: Section::OrderQueue, scroll: self.help_scroll }.render(main, buf);
+            Help { keymap: &self.keymap, section: self.section(), scroll: self.help_scroll }.render(main, buf);
         }
     }
 }

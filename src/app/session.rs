@@ -124,10 +124,16 @@ impl App {
         if let Err(e) = self.store.record_session(&actor, SessionEvent::SignIn, &badge, &details) {
             tracing::error!(error = %e, "cannot audit a sign-in");
         }
-        // Show the queue as it is now.
+        // Show the queue as it is now; pickers start on the waves.
         self.refresh_counts();
         let command = self.queue.reload_from_start();
         self.run_command(command);
+        self.pick = None;
+        if self.session.operator.as_ref().is_some_and(|o| o.role == crate::domain::Role::Picker) {
+            self.show_waves();
+        } else {
+            self.active = super::Active::Queue;
+        }
     }
 
     /// Ends the session (key, CMD-LOGOUT or idleness), audited with `why`.

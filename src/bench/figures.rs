@@ -15,13 +15,20 @@ use super::{Plan, percentile};
 use crate::app::App;
 use crate::app::action::Action;
 use crate::config::Config;
-use crate::domain::{Actor, Address, Gtin, Layout, NewOrder, NewOrderLine, NewSku, Verdict, Zone};
+use crate::domain::{Actor, Address, BinCode, Gtin, Layout, NewOrder, NewOrderLine, NewSku, Verdict, Zone};
 use crate::errors::{Error, Result};
 use crate::store::{ImportSummary, StockReceipt, Store};
 
 /// The figures measured so far, in DESIGN's order.
-pub(super) const NAMES: [&str; 6] =
-    ["scan_to_frame_p99", "render_queue_p99", "first_frame", "memory_rss", "ingest_ratio", "allocation_throughput"];
+pub(super) const NAMES: [&str; 7] = [
+    "scan_to_frame_p99",
+    "render_queue_p99",
+    "first_frame",
+    "memory_rss",
+    "ingest_ratio",
+    "route_optimal_60",
+    "allocation_throughput",
+];
 
 /// Measures every figure, or only `only`.
 pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result<Report> {
@@ -47,6 +54,9 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     }
     if wanted("ingest_ratio") {
         figures.push(ingest(plan, dir)?);
+    }
+    if wanted("route_optimal_60") {
+        figures.push(route_optimal_60(plan)?);
     }
     if wanted("allocation_throughput") {
         figures.push(allocation_throughput(plan, dir)?);
@@ -178,6 +188,68 @@ fn ingest(plan: &Plan, dir: &Path) -> Result<Figure> {
             "{} orders, {:.1} lines each, {BATCH} per transaction, median of {RUNS} runs each",
             orders.len(),
             lines as f64 / orders.len() as f64
+        )),
+    ))
+}
+
+/// Bins per pick list in the routing figure.
+const ROUTE_BINS: usize = 60;
+/// Times each pick list is routed by each method in the routing figure.
+const ROUTE_REPEATS: usize = 10;
+
+/// The optimal route through 60 random bins of the demo layout against
+/// S-shape on the same lists: medians of every timed call, alternating the
+/// two methods list by list.
+fn route_optimal_60(plan: &Plan) -> Result<Figure> {
+    use rand::SeedableRng as _;
+    use rand::seq::IndexedRandom as _;
+
+    use crate::planning::routing::{self, Method};
+    let layout = Layout::demo();
+    let all: Vec<BinCode> = layout.bins().collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(60);
+    let lists: Vec<Vec<BinCode>> =
+        (0..plan.route_lists).map(|_| all.choose_multiple(&mut rng, ROUTE_BINS).copied().collect()).collect();
+    let route = |bins: &[BinCode], method| {
+        routing::route(&layout, std::hint::black_box(bins), method).map_err(|e| Error::Other(e.to_string()))
+    };
+    let (mut optimal_m, mut s_shape_m) = (0.0, 0.0);
+    for bins in &lists {
+        let (optimal, s_shape) = (route(bins, Method::Optimal)?, route(bins, Method::SShape)?);
+        if optimal.distance_m > s_shape.distance_m + 1e-9 {
+            return Err(Error::Other(format!(
+                "routing figure: optimal {} m is longer than S-shape {} m for {bins:?}",
+                optimal.distance_m, s_shape.distance_m
+            )));
+        }
+        optimal_m += optimal.distance_m;
+        s_shape_m += s_shape.distance_m;
+    }
+    let (mut optimal_us, mut s_shape_us) = (Vec::new(), Vec::new());
+    for _ in 0..ROUTE_REPEATS {
+        for bins in &lists {
+            for (method, samples) in [(Method::Optimal, &mut optimal_us), (Method::SShape, &mut s_shape_us)] {
+                let started = Instant::now();
+                let route = route(bins, method)?;
+                samples.push(started.elapsed().as_secs_f64() * 1e6);
+                std::hint::black_box(route);
+            }
+        }
+    }
+    let mean = |total: f64| total / lists.len() as f64;
+    let quick = if plan.quick { "quick run: " } else { "" };
+    Ok(Figure::new(
+        "route_optimal_60",
+        (percentile(&mut optimal_us, 50.0), "us"),
+        ("S-shape on the same bins, median", percentile(&mut s_shape_us, 50.0)),
+        ("<= 50 us", Budget::AtMost(50.0)),
+        Some(format!(
+            "{quick}median of {} routes ({} lists of {ROUTE_BINS} distinct random demo-layout bins x {ROUTE_REPEATS}); \
+             mean distance optimal {:.1} m, S-shape {:.1} m",
+            optimal_us.len(),
+            lists.len(),
+            mean(optimal_m),
+            mean(s_shape_m),
         )),
     ))
 }

@@ -30,6 +30,8 @@ pub struct Plan {
     pub starts: usize,
     /// Order scans sent for the scan-latency figure.
     pub scans: usize,
+    /// Random 60-bin pick lists routed for the routing figure (each timed `ROUTE_REPEATS` times).
+    pub route_lists: usize,
 }
 
 impl Plan {
@@ -44,6 +46,7 @@ impl Plan {
                 frames: 300,
                 starts: 5,
                 scans: 60,
+                route_lists: 200,
             }
         } else {
             Self {
@@ -54,6 +57,7 @@ impl Plan {
                 frames: 1_000,
                 starts: 11,
                 scans: 200,
+                route_lists: 1_000,
             }
         }
     }

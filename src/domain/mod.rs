@@ -15,6 +15,7 @@ pub mod service;
 pub mod sku;
 pub mod status;
 pub mod text;
+pub mod wave;
 
 pub use allocation::BackorderPolicy;
 pub use ids::OrderNumber;
@@ -25,3 +26,4 @@ pub use order::{Address, HoldReason, NewOrder, NewOrderLine, Verdict};
 pub use service::{ServiceBook, ServiceRule};
 pub use sku::{Gtin, NewSku};
 pub use status::{OrderStatus, TransitionError};
+pub use wave::{WaveNumber, WaveStatus};

@@ -93,11 +93,7 @@ impl Allocator<'_> {
                     "stock of {sku} changed while {number} was being allocated; try again"
                 )));
             }
-            tx.prepare_cached(
-                "INSERT INTO reservations (order_id, line_no, stock_id, qty) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (order_id, line_no, stock_id) DO UPDATE SET qty = qty + excluded.qty",
-            )?
-            .execute(params![id, line_no, take.stock_id, qty])?;
+            add_reservation(tx, id, *line_no, take.stock_id, qty)?;
             reserved += u64::from(take.qty);
             placed.push(format!("{sku} {}×{}", take.qty, bin_of(tx, take.stock_id)?));
         }
@@ -190,6 +186,54 @@ pub(super) fn release_reservations(tx: &Transaction<'_>, at_ms: i64, id: i64) ->
     Ok(skus)
 }
 
+/// Records that an order line holds `qty` more units of a stock row (the
+/// stock row's `reserved` is moved by the caller, in the same transaction).
+pub(super) fn add_reservation(
+    tx: &Transaction<'_>,
+    order_id: i64,
+    line_no: i64,
+    stock_id: i64,
+    qty: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO reservations (order_id, line_no, stock_id, qty) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (order_id, line_no, stock_id) DO UPDATE SET qty = qty + excluded.qty",
+    )?
+    .execute(params![order_id, line_no, stock_id, qty])?;
+    Ok(())
+}
+
+/// Takes `qty` units off an order line's reservation of a stock row (picked,
+/// or given up by a short pick); refused when the line holds fewer.
+pub(super) fn drop_reservation(
+    tx: &Transaction<'_>,
+    order_id: i64,
+    line_no: i64,
+    stock_id: i64,
+    qty: i64,
+) -> Result<()> {
+    let key = params![order_id, line_no, stock_id, qty];
+    let gone = tx
+        .prepare_cached("DELETE FROM reservations WHERE order_id = ?1 AND line_no = ?2 AND stock_id = ?3 AND qty = ?4")?
+        .execute(key)?;
+    let less = if gone == 0 {
+        tx.prepare_cached(
+            "UPDATE reservations SET qty = qty - ?4 WHERE order_id = ?1 AND line_no = ?2 AND stock_id = ?3 AND qty > ?4",
+        )?
+        .execute(key)?
+    } else {
+        0
+    };
+    if gone + less == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{} holds fewer than {qty} units there; nothing was changed",
+            OrderNumber(order_id)
+        )))
+    }
+}
+
 fn status_of(tx: &Transaction<'_>, id: i64) -> Result<OrderStatus> {
     let status: String = tx.prepare_cached("SELECT status FROM orders WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     Ok(status_from_sql(&status)?)
@@ -217,7 +261,7 @@ fn needs(tx: &Transaction<'_>, id: i64) -> Result<Vec<Need>> {
 }
 
 /// Stock rows of one SKU with units free to reserve.
-fn candidate_slots(tx: &Transaction<'_>, sku_id: i64) -> Result<Vec<Slot>> {
+pub(super) fn candidate_slots(tx: &Transaction<'_>, sku_id: i64) -> Result<Vec<Slot>> {
     let mut stmt = tx.prepare_cached(
         "SELECT s.id, b.code, b.zone, l.expires_on, s.on_hand - s.reserved
          FROM stock s JOIN bins b ON b.id = s.bin_id LEFT JOIN lots l ON l.id = s.lot_id

@@ -12,9 +12,12 @@ mod events;
 mod holds;
 mod inserter;
 mod orders;
+mod picking;
 mod queue;
 mod schema;
+mod slotting;
 mod stock;
+mod waves;
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +28,9 @@ use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, Transition
 pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use catalog::{SessionEvent, Totals};
 pub use orders::{ImportSummary, SeedOrder};
+pub use picking::PickDone;
 pub use schema::{LATEST_VERSION, Pragmas};
+pub use slotting::{SlottingInputs, StockPlacement};
 pub use stock::{StockBalance, StockReceipt};
 
 /// `PRAGMA application_id` of a packline store ("PKLN").
@@ -62,6 +67,8 @@ pub struct Store {
     path: PathBuf,
     /// What allocation does with orders stock cannot fill (`[allocation]`).
     policy: BackorderPolicy,
+    /// Lots expiring within this many days are not allocated.
+    min_shelf_days: u32,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,7 +98,7 @@ impl Store {
         schema::migrate(&conn)?;
         // Queue pages, imports and lookups together use a few dozen statements.
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(Self { conn, path: path.to_owned(), policy: BackorderPolicy::default() })
+        Ok(Self { conn, path: path.to_owned(), policy: BackorderPolicy::default(), min_shelf_days: 0 })
     }
 
     /// The file this store lives in.
@@ -106,10 +113,22 @@ impl Store {
         self.policy = policy;
     }
 
+    /// Lots expiring within `days` days are too short-dated to allocate
+    /// (the config's `[allocation] min_shelf_days`).
+    pub fn set_min_shelf_days(&mut self, days: u32) {
+        self.min_shelf_days = days;
+    }
+
+    /// The first expiry day a lot may have to be allocated or picked.
+    #[must_use]
+    pub fn sell_by(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().date_naive() + chrono::Days::new(u64::from(self.min_shelf_days))
+    }
+
     /// The allocator for one operation by `actor`.
     fn allocator<'a>(&self, actor: &'a Actor) -> allocation::Allocator<'a> {
         let now = chrono::Utc::now();
-        allocation::Allocator { actor, policy: self.policy, today: now.date_naive(), at_ms: now.timestamp_millis() }
+        allocation::Allocator { actor, policy: self.policy, today: self.sell_by(), at_ms: now.timestamp_millis() }
     }
 
     /// Changes whenever another connection commits; polled on a tick to notice

@@ -6,8 +6,11 @@ use super::{APPLICATION_ID, Result, Store, StoreError};
 
 /// The migrations, in order; migration `i` takes the store to version `i + 1`.
 /// Append only: never edit one that has shipped.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_allocation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_allocation.sql"),
+    include_str!("migrations/0003_waves.sql"),
+];
 
 /// The schema version this program writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
