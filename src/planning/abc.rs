@@ -34,7 +34,7 @@ pub fn classify(units_by_sku: &[(String, u64)]) -> Vec<Classified> {
     }
     let mut ranked: Vec<(&str, u64)> = units.into_iter().collect();
     // Stable sort over code order: equal units stay in SKU code order.
-    ranked.sort_by(|a, b| b.1.cmp(&a.1));
+    ranked.sort_by_key(|&(_, units)| std::cmp::Reverse(units));
     let count = ranked.len();
     ranked
         .into_iter()

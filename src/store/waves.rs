@@ -61,69 +61,18 @@ impl Store {
     /// task in the plan's walk order. Refused, changing nothing, if any order
     /// is no longer ready (another supervisor waved or changed it).
     pub fn create_wave(&mut self, actor: &Actor, plan: &WavePlan) -> Result<WaveNumber> {
-        if plan.orders.is_empty() {
+        Ok(self.create_waves(actor, std::slice::from_ref(plan))?[0])
+    }
+
+    /// [`Store::create_wave`] for many plans in one transaction (planning a
+    /// whole shift at once): all of them or none.
+    pub fn create_waves(&mut self, actor: &Actor, plans: &[WavePlan]) -> Result<Vec<WaveNumber>> {
+        if plans.iter().any(|p| p.orders.is_empty()) {
             return Err(StoreError::Invalid("a wave needs at least one order".into()));
         }
         self.write(|tx| {
-            let at = now_ms();
-            tx.execute(
-                "INSERT INTO waves (status, created_at, created_by, route_m, baseline_m) VALUES ('planned', ?1, ?2, ?3, ?4)",
-                params![at / 1000, actor.operator, plan.route_m, plan.baseline_m],
-            )?;
-            let wave = WaveNumber(tx.last_insert_rowid());
             let mut totes = free_totes(tx)?;
-            let walk: HashMap<BinCode, usize> = plan.walk.iter().enumerate().map(|(i, b)| (*b, i)).collect();
-            let mut tasks: Vec<(usize, i64, i64, i64, i64)> = Vec::new();
-            for number in &plan.orders {
-                let changed = tx
-                    .prepare_cached("UPDATE orders SET status = 'waved' WHERE id = ?1 AND status = 'ready'")?
-                    .execute([number.0])?;
-                if changed != 1 {
-                    return Err(StoreError::Invalid(format!(
-                        "{number} is no longer ready (someone else waved or changed it); plan the wave again"
-                    )));
-                }
-                let tote = totes.next().ok_or_else(|| StoreError::Invalid("every tote T0001-T9999 is in use".into()))?;
-                tx.prepare_cached("INSERT INTO wave_orders (wave_id, order_id, tote) VALUES (?1, ?2, ?3)")?
-                    .execute(params![wave.0, number.0, tote])?;
-                let details = format!("ready -> waved: {wave}, tote {tote}");
-                events::append(tx, at, actor, "status_changed", &events::order_subject(number.0), &details)?;
-                let mut stmt = tx.prepare_cached(
-                    "SELECT r.line_no, r.stock_id, r.qty, b.code FROM reservations r
-                     JOIN stock s ON s.id = r.stock_id JOIN bins b ON b.id = s.bin_id WHERE r.order_id = ?1",
-                )?;
-                let rows = stmt.query_map([number.0], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
-                })?;
-                for row in rows {
-                    let (line_no, stock_id, qty, bin) = row?;
-                    let place = walk.get(&parse_bin(&bin)?).copied().unwrap_or(usize::MAX);
-                    tasks.push((place, stock_id, number.0, line_no, qty));
-                }
-            }
-            tasks.sort_unstable();
-            let mut seq = 0;
-            let mut last_stock = None;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO pick_tasks (wave_id, seq, order_id, line_no, stock_id, qty) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (_, stock_id, order_id, line_no, qty) in &tasks {
-                if last_stock != Some(*stock_id) {
-                    seq += 1;
-                    last_stock = Some(*stock_id);
-                }
-                insert.execute(params![wave.0, seq, order_id, line_no, stock_id, qty])?;
-            }
-            let details = format!(
-                "{} orders, {} lines, {} units; walk {:.1} m (first-come with S-shape {:.1} m)",
-                plan.orders.len(),
-                plan.lines,
-                plan.units,
-                plan.route_m,
-                plan.baseline_m
-            );
-            events::append(tx, at, actor, "wave_created", &wave_subject(wave), &details)?;
-            Ok(wave)
+            plans.iter().map(|plan| insert_wave(tx, actor, plan, &mut totes)).collect()
         })
     }
 
@@ -390,6 +339,73 @@ impl Store {
             .query_row([number.0], |r| Ok((WaveNumber(r.get(0)?), r.get(1)?)))
             .optional()?)
     }
+}
+
+/// Inserts one planned wave (see [`Store::create_wave`]), taking totes from `totes`.
+fn insert_wave(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    plan: &WavePlan,
+    totes: &mut impl Iterator<Item = String>,
+) -> Result<WaveNumber> {
+    let at = now_ms();
+    tx.execute(
+        "INSERT INTO waves (status, created_at, created_by, route_m, baseline_m) VALUES ('planned', ?1, ?2, ?3, ?4)",
+        params![at / 1000, actor.operator, plan.route_m, plan.baseline_m],
+    )?;
+    let wave = WaveNumber(tx.last_insert_rowid());
+    let walk: HashMap<BinCode, usize> = plan.walk.iter().enumerate().map(|(i, b)| (*b, i)).collect();
+    let mut tasks: Vec<(usize, i64, i64, i64, i64)> = Vec::new();
+    for number in &plan.orders {
+        let changed = tx
+            .prepare_cached("UPDATE orders SET status = 'waved' WHERE id = ?1 AND status = 'ready'")?
+            .execute([number.0])?;
+        if changed != 1 {
+            return Err(StoreError::Invalid(format!(
+                "{number} is no longer ready (someone else waved or changed it); plan the wave again"
+            )));
+        }
+        let tote = totes.next().ok_or_else(|| StoreError::Invalid("every tote T0001-T9999 is in use".into()))?;
+        tx.prepare_cached("INSERT INTO wave_orders (wave_id, order_id, tote) VALUES (?1, ?2, ?3)")?
+            .execute(params![wave.0, number.0, tote])?;
+        let details = format!("ready -> waved: {wave}, tote {tote}");
+        events::append(tx, at, actor, "status_changed", &events::order_subject(number.0), &details)?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT r.line_no, r.stock_id, r.qty, b.code FROM reservations r
+             JOIN stock s ON s.id = r.stock_id JOIN bins b ON b.id = s.bin_id WHERE r.order_id = ?1",
+        )?;
+        let rows = stmt.query_map([number.0], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for row in rows {
+            let (line_no, stock_id, qty, bin) = row?;
+            let place = walk.get(&parse_bin(&bin)?).copied().unwrap_or(usize::MAX);
+            tasks.push((place, stock_id, number.0, line_no, qty));
+        }
+    }
+    tasks.sort_unstable();
+    let mut seq = 0;
+    let mut last_stock = None;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO pick_tasks (wave_id, seq, order_id, line_no, stock_id, qty) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (_, stock_id, order_id, line_no, qty) in &tasks {
+        if last_stock != Some(*stock_id) {
+            seq += 1;
+            last_stock = Some(*stock_id);
+        }
+        insert.execute(params![wave.0, seq, order_id, line_no, stock_id, qty])?;
+    }
+    let details = format!(
+        "{} orders, {} lines, {} units; walk {:.1} m (first-come with S-shape {:.1} m)",
+        plan.orders.len(),
+        plan.lines,
+        plan.units,
+        plan.route_m,
+        plan.baseline_m
+    );
+    events::append(tx, at, actor, "wave_created", &wave_subject(wave), &details)?;
+    Ok(wave)
 }
 
 /// The subject of a wave's events.
