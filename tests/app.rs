@@ -555,3 +555,105 @@ fn correcting_a_bad_address_releases_the_order() {
     assert!(detail.events.iter().any(|e| e.kind == "address_corrected" && e.operator == "EMP-0001"));
     assert!(detail.events.iter().any(|e| e.kind == "holds_released" && e.details.ends_with("address corrected")));
 }
+
+/// Plans, creates and releases one wave as a supervisor would, by keys.
+fn supervisor_plans_a_wave(path: &std::path::Path) -> packline::domain::WaveNumber {
+    let mut boss = supervisor(path);
+    press(&mut boss, KeyCode::F(3));
+    assert_eq!(boss.active(), packline::app::Active::Waves);
+    press(&mut boss, KeyCode::Char('n'));
+    let preview = boss.waves().preview.clone().expect("a preview of the planned wave");
+    assert!(preview.plan.orders.len() >= 10, "{} orders", preview.plan.orders.len());
+    assert!(preview.plan.route_m <= preview.plan.baseline_m);
+    let shown = screen(&boss, (120, 40));
+    assert!(shown.contains("Walk, planned route") && shown.contains("First-come, S-shape"), "{shown}");
+    press(&mut boss, KeyCode::Enter);
+    press(&mut boss, KeyCode::Char('r'));
+    let wave = boss.waves().selected_wave().expect("the new wave").clone();
+    assert_eq!(
+        (wave.status, wave.orders as usize),
+        (packline::domain::WaveStatus::Released, preview.plan.orders.len())
+    );
+    assert!(screen(&boss, (120, 40)).contains("is on the floor"));
+    wave.number
+}
+
+#[test]
+fn a_picker_picks_a_whole_wave_by_scans_with_one_short_pick() {
+    let (_dir, path) = demo_store(600);
+    let wave = supervisor_plans_a_wave(&path);
+    let store = Store::open(&path).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    // The picker's handheld: 40x16.
+    let mut app = signed_out(&path, (40, 16));
+    scan(&mut app, "EMP-0002");
+    assert_eq!(app.active(), packline::app::Active::Waves);
+    scan(&mut app, &wave.to_string());
+    assert_eq!(app.active(), packline::app::Active::Pick);
+    assert!(screen(&app, (40, 16)).contains("GO TO"));
+    let units = app.pick().unwrap().list.wave.units;
+    // One stop is reported short: the first whose SKU another bin holds enough of.
+    let mut shorted = None;
+    let mut moved_to = None;
+    let mut rounds = 0;
+    while let Some(stop) = app.pick().unwrap().current().cloned() {
+        rounds += 1;
+        assert!(rounds < 200, "the wave never ends");
+        let share = stop.next_share().unwrap().clone();
+        let left = share.qty - share.picked;
+        let elsewhere: i64 = raw
+            .query_row(
+                "SELECT coalesce(max(s.on_hand - s.reserved), 0) FROM stock s JOIN skus k ON k.id = s.sku_id
+                 WHERE k.code = ?1 AND s.id <> ?2",
+                rusqlite::params![stop.sku, stop.stock_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if shorted.is_none() && share.picked == 0 && elsewhere >= i64::from(stop.qty()) {
+            scan(&mut app, &stop.bin.to_string());
+            scan(&mut app, "CMD-SHORT");
+            press(&mut app, KeyCode::Char('1'));
+            let message = app.pick().unwrap().message.clone().unwrap().1;
+            assert!(message.starts_with("Found elsewhere: added "), "{message}");
+            shorted = Some(stop.clone());
+            moved_to = Some(message);
+            continue;
+        }
+        if app.pick().unwrap().at_bin != Some(stop.stock_id) {
+            // A wrong bin first: refused with a bell, nothing changes.
+            scan(&mut app, if stop.bin.to_string() == "12-025-D" { "12-025-C" } else { "12-025-D" });
+            assert!(app.take_bell());
+            scan(&mut app, &stop.bin.to_string());
+        }
+        if left > 1 {
+            scan(&mut app, &format!("QTY-{}", left - 1));
+        }
+        scan(&mut app, &stop.sku);
+        if left > 1 {
+            scan(&mut app, &stop.sku);
+        }
+        assert_eq!(app.pick().unwrap().count, left, "{:?}", app.pick().unwrap().message);
+        scan(&mut app, &share.tote);
+        let message = app.pick().unwrap().message.clone();
+        assert!(
+            matches!(&message, Some((packline::screens::order_queue::Tone::Info, text)) if text.contains("into") || text.contains("picked")),
+            "{message:?}"
+        );
+    }
+    let shorted = shorted.expect("some stop had stock elsewhere");
+    assert!(moved_to.unwrap().contains("added"));
+    assert!(screen(&app, (40, 16)).contains("Wave picked"));
+    let summary = store.wave(wave).unwrap();
+    assert_eq!((summary.status, summary.done_units), (packline::domain::WaveStatus::Picked, units));
+    // Every order is picked: the short stop was picked from another bin.
+    let list = store.pick_list(wave).unwrap();
+    for share in list.stops.iter().flat_map(|s| &s.shares) {
+        assert_eq!(store.order_status(share.order).unwrap(), OrderStatus::Picked, "{}", share.order);
+    }
+    let count_tasks = store.count_tasks().unwrap();
+    assert!(
+        count_tasks.iter().any(|(bin, sku, _)| *bin == shorted.bin.to_string() && *sku == shorted.sku),
+        "{count_tasks:?}"
+    );
+    assert!(store.audit_allocation().unwrap().is_clean());
+}

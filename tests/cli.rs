@@ -234,7 +234,7 @@ fn ctrl_c_quits_from_sign_in_and_q_quits_once_signed_in() {
     let mut console = Console::start(home.path(), &db);
     console.wait_for("Sign in");
     console.master.as_mut().unwrap().write_all(b"EMP-0002\r").unwrap();
-    console.wait_for("Open");
+    console.wait_for("Waves");
     std::thread::sleep(Duration::from_millis(200));
     console.master.as_mut().unwrap().write_all(b"q").unwrap();
     let (_took, status) = console.wait_exit(Duration::from_secs(5));

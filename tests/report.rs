@@ -272,7 +272,7 @@ fn report_slotting_on_a_demo_store_in_every_format() {
         header.split_whitespace().collect::<Vec<_>>().join(" "),
         "SKU CLASS SHIPPED BIN ZONE ON HAND MOVE TO NOTE"
     );
-    assert_eq!(table.lines().filter(|l| l.ends_with(" ")).count(), 0, "no trailing spaces");
+    assert_eq!(table.lines().filter(|l| l.ends_with(' ')).count(), 0, "no trailing spaces");
 }
 
 #[test]

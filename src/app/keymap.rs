@@ -216,7 +216,8 @@ mod tests {
     fn screen_bindings_win_over_global_ones() {
         let config: KeymapConfig = toml::from_str(
             "global = [{ on = \"q\", run = \"quit\", desc = \"Quit\" }]\n\
-             order_queue = [{ on = \"q\", run = \"toggle_sort\", desc = \"Sort\" }, { on = \"j\", run = \"select_next\", desc = \"Down\" }]",
+             order_queue = [{ on = \"q\", run = \"toggle_sort\", desc = \"Sort\" }, { on = \"j\", run = \"select_next\", desc = \"Down\" }]\n\
+             waves = []\npick = []",
         )
         .unwrap();
         let keymap = Keymap::from_config(&config).unwrap();

@@ -514,15 +514,15 @@ impl App {
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let picking = self.pick.as_ref().filter(|_| self.active == Active::Pick && !self.help_open);
-        if let Some(pick) = picking.filter(|_| self.scanner_test.is_none()) {
-            // The pick screen also works on a picker's small terminal (40x16).
-            if area.width >= PICK_MIN.0
-                && area.height >= PICK_MIN.1
-                && (area.width < MIN_WIDTH || area.height < MIN_HEIGHT)
-            {
-                pick.render(area, buf);
-                return;
+        // The waves and pick screens also work on a picker's handheld (40x16),
+        // without the hint and status lines.
+        let small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+        let handheld = small && area.width >= PICK_MIN.0 && area.height >= PICK_MIN.1;
+        if handheld && !self.help_open && self.scanner_test.is_none() && self.session.operator.is_some() {
+            match (self.active, &self.pick) {
+                (Active::Pick, Some(pick)) => return pick.render(area, buf),
+                (Active::Waves, _) => return self.waves.render(area, buf),
+                _ => {}
             }
         }
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {

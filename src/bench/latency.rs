@@ -117,8 +117,8 @@ pub(super) fn scan_to_frame(db: &Path, orders: u64, samples: usize, note: &str) 
     command.arg("--db").arg(db);
     let mut console = PtyChild::spawn(command, false)?;
     console.wait_until(Duration::from_secs(30), |c| c.shows("Scan your badge"))?;
-    console.send(b"EMP-0002\r")?;
-    console.wait_until(Duration::from_secs(30), |c| c.shows("EMP-0002 Jonas Weber"))?;
+    console.send(b"EMP-0004\r")?;
+    console.wait_until(Duration::from_secs(30), |c| c.shows("EMP-0004 Marek Nowak"))?;
     let codes: Vec<String> =
         (0..samples).map(|i| format!("ORD-{:06}", 1 + (i as u64 * 7_919) % orders.max(1))).collect();
     let mut scans = Vec::with_capacity(samples);

@@ -111,6 +111,7 @@ fn populated_list() {
     select(&mut screen, 5);
     insta::assert_snapshot!("populated_80x24", draw(&screen, 80, 24));
     insta::assert_snapshot!("populated_120x40", draw(&screen, 120, 40));
+    insta::assert_snapshot!("populated_40x16", draw(&screen, 40, 16));
 }
 
 #[test]
