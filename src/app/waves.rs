@@ -307,13 +307,23 @@ impl App {
 
     /// Keeps this station's lease while the wave is open; a lost lease
     /// (taken over by a supervisor) closes the pick screen with a message.
+    /// While the waves screen is shown, expired leases are released
+    /// (audited) so every station sees those waves free again.
     pub(super) fn heartbeat(&mut self) {
-        let Some(wave) = self.pick.as_ref().map(PickScreen::wave) else { return };
         let every = TimeDelta::seconds(i64::from(self.wave_rules.lease_seconds / 4).max(5));
         if self.now - self.last_heartbeat < every {
             return;
         }
         self.last_heartbeat = self.now;
+        if self.active == Active::Waves && self.session.operator.is_some() {
+            let actor = self.actor();
+            match self.store.release_expired_leases(&actor) {
+                Ok(0) => {}
+                Ok(_) => self.reload_waves(),
+                Err(e) => tracing::warn!(error = %e, "releasing expired wave leases failed"),
+            }
+        }
+        let Some(wave) = self.pick.as_ref().map(PickScreen::wave) else { return };
         let actor = self.actor();
         let lease_ms = i64::from(self.wave_rules.lease_seconds) * 1_000;
         match self.store.renew_lease(&actor, wave, lease_ms) {

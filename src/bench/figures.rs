@@ -20,13 +20,15 @@ use crate::errors::{Error, Result};
 use crate::store::{ImportSummary, StockReceipt, Store};
 
 /// The figures measured so far, in DESIGN's order.
-pub(super) const NAMES: [&str; 7] = [
+pub(super) const NAMES: [&str; 9] = [
     "scan_to_frame_p99",
     "render_queue_p99",
     "first_frame",
     "memory_rss",
     "ingest_ratio",
     "route_optimal_60",
+    super::waves::NAMES[0],
+    super::waves::NAMES[1],
     "allocation_throughput",
 ];
 
@@ -57,6 +59,9 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     }
     if wanted("route_optimal_60") {
         figures.push(route_optimal_60(plan)?);
+    }
+    if super::waves::NAMES.iter().any(|n| wanted(n)) {
+        figures.extend(super::waves::measure(plan, dir, &wanted)?);
     }
     if wanted("allocation_throughput") {
         figures.push(allocation_throughput(plan, dir)?);
@@ -521,7 +526,7 @@ fn synthetic_orders(count: usize) -> Vec<NewOrder> {
         .collect()
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 

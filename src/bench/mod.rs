@@ -6,6 +6,7 @@ mod figures;
 mod latency;
 mod probe;
 mod report;
+mod waves;
 
 use std::path::Path;
 

@@ -28,6 +28,8 @@ pub enum Budget {
     AtLeast(f64),
     /// value / comparator must be at least this.
     RatioAtLeast(f64),
+    /// value / comparator must be at most this.
+    RatioAtMost(f64),
 }
 
 impl Figure {
@@ -48,6 +50,7 @@ impl Figure {
             Budget::AtMost(limit) => value.map(|v| v <= limit),
             Budget::AtLeast(limit) => value.map(|v| v >= limit),
             Budget::RatioAtLeast(limit) => ratio.map(|r| r >= limit),
+            Budget::RatioAtMost(limit) => ratio.map(|r| r <= limit),
         };
         Self {
             name,
@@ -139,6 +142,11 @@ mod tests {
             .within_budget
         };
         assert_eq!((at_least(1_000.0), at_least(999.9)), (Some(true), Some(false)));
+        let at_most = |v| {
+            Figure::new("w", (Some(v), "m"), ("fcfs", Some(1_000.0)), ("<= 0.80x", Budget::RatioAtMost(0.80)), None)
+                .within_budget
+        };
+        assert_eq!((at_most(800.0), at_most(801.0)), (Some(true), Some(false)));
         let f = Figure::new("z", (None, "MB"), ("", None), ("<= 64 MB", Budget::AtMost(64.0)), Some("no /proc".into()));
         assert_eq!((f.ratio, f.within_budget), (None, None));
         let json = serde_json::to_value(&f).unwrap();

@@ -1,5 +1,6 @@
-//! Planning: pure rules and algorithms over domain data. Today `rules`
-//! (order validation); ABC zoning, routing and batching come with issue 5.
+//! Planning: pure rules and algorithms over domain data: `rules` (order
+//! validation), `routing` (pick routes), `batching` (wave planning) and
+//! `abc` (SKU classes and slotting).
 //! Per the dependency rule this module imports only `domain`.
 
 pub mod abc;

@@ -221,11 +221,14 @@ fn status_style(status: WaveStatus) -> Style {
     })
 }
 
-/// Who holds the wave: `EMP-0003 @ STATION-2`, "lease expired" (dim) or a dash.
+/// Who holds the wave and since when: `EMP-0003/STATION-2 09:12`,
+/// "lease expired" (dim) or a dash.
 fn picker(wave: &WaveSummary, now: DateTime<Utc>) -> Cell<'static> {
     match &wave.lease {
         Some(lease) if lease.expired(now) => Cell::from("lease expired").style(theme::DIM),
-        Some(lease) => Cell::from(format!("{} @ {}", lease.operator, lease.station)),
+        Some(lease) => {
+            Cell::from(format!("{}/{} {}", lease.operator, lease.station, lease.since.format("%H:%M")))
+        }
         None => Cell::from("—").style(theme::DIM),
     }
 }

@@ -119,7 +119,7 @@ fn leases_read_as_who_and_where_or_expired() {
     let screen = populated();
     let backend = draw(&screen, 120, 40);
     let text = format!("{backend}");
-    assert!(text.contains("EMP-0003 @ STATION-2"), "{text}");
+    assert!(text.contains("EMP-0003/STATION-2 11:40"), "{text}");
     assert!(!text.contains("EMP-0007"), "an expired lease names nobody: {text}");
     // "lease expired" is dimmed.
     let buffer = backend.buffer();
