@@ -7,19 +7,29 @@
 //!   over-allocated;
 //! - several processes import, cancel and adjust stock on a few hot SKUs for
 //!   a few seconds; afterwards every invariant still holds, checked both by
-//!   the store's own audit and by plain SQL here.
+//!   the store's own audit and by plain SQL here;
+//! - two pickers pick two waves from the same bins at the same instant (one
+//!   shorting a stop, so units move to another bin meanwhile); every unit
+//!   picked leaves the stock exactly once, and a picker cannot take a wave
+//!   another station holds the lease on.
 //!
 //! The outcome never depends on who wins a race, only on the invariants.
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use chrono::{DateTime, Utc};
 use packline::domain::queue::StatusCounts;
-use packline::domain::{Actor, Bin, BinCode, NewSku, OrderNumber, OrderStatus, Zone};
+use packline::domain::{
+    Actor, Address, Bin, BinCode, Layout, NewOrder, NewOrderLine, NewSku, OrderNumber, OrderStatus, Verdict,
+    WaveNumber, WaveStatus, Zone,
+};
+use packline::planning::batching::{self, WaveRules};
 use packline::store::{StockBalance, Store};
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -337,5 +347,235 @@ fn sustained_contention_starves_no_writer() {
     for output in churn(&fixture, CHURNERS, "8") {
         succeeded("churn", &output);
     }
+    assert!(fixture.store().audit_allocation().unwrap().is_clean());
+}
+
+// ---------------------------------------------------------------------------
+// Two pickers, two waves, the same bins
+// ---------------------------------------------------------------------------
+
+/// Six SKUs, each in a near bin and a far one; orders are allocated from the
+/// near bins, so the far ones are where a short pick finds the units.
+const PICK_STOCK: [(&str, &str, Zone, u32); 12] = [
+    ("PK-1", "01-003-A", Zone::A, 40),
+    ("PK-1", "10-018-C", Zone::C, 40),
+    ("PK-2", "02-004-B", Zone::A, 40),
+    ("PK-2", "11-020-C", Zone::C, 40),
+    ("PK-3", "01-007-C", Zone::A, 40),
+    ("PK-3", "12-022-A", Zone::C, 40),
+    ("PK-4", "03-002-A", Zone::A, 40),
+    ("PK-4", "09-016-D", Zone::C, 40),
+    ("PK-5", "02-009-B", Zone::A, 40),
+    ("PK-5", "10-024-B", Zone::C, 40),
+    ("PK-6", "04-005-A", Zone::A, 40),
+    ("PK-6", "12-010-C", Zone::C, 40),
+];
+/// Orders in the pick tests: two waves of eight.
+const PICK_ORDERS: usize = 16;
+
+fn order(id: &str, lines: &[(String, u32)]) -> NewOrder {
+    let at = DateTime::<Utc>::from_timestamp(1_763_700_000, 0).unwrap();
+    NewOrder {
+        channel: "shop".into(),
+        external_id: id.into(),
+        channel_ref: format!("#{id}"),
+        created_at: at,
+        updated_at: at,
+        ship_by: at + chrono::Duration::days(1),
+        address: Address {
+            name: "Ana Lima".into(),
+            address1: "Rua Augusta 12".into(),
+            city: "Lisboa".into(),
+            postcode: "1100-048".into(),
+            country: "PT".into(),
+            ..Address::default()
+        },
+        service: "standard".into(),
+        financial_status: "paid".into(),
+        total_minor: 1_000,
+        currency: "EUR".into(),
+        note: String::new(),
+        priority: 5,
+        lines: lines
+            .iter()
+            .map(|(sku, qty)| NewOrderLine {
+                sku: sku.clone(),
+                title: sku.clone(),
+                qty: *qty,
+                unit_price_minor: 500,
+                requires_shipping: true,
+            })
+            .collect(),
+    }
+}
+
+/// A store with `stock`, `PICK_ORDERS` ready orders of two lines each over
+/// its SKUs, and those orders planned into two released waves of eight.
+fn two_released_waves(stock: &[(&str, &str, Zone, u32)]) -> (Fixture, Vec<WaveNumber>) {
+    let fixture = Fixture::new(stock);
+    let mut skus: Vec<&str> = stock.iter().map(|&(code, ..)| code).collect();
+    skus.dedup();
+    let mut store = fixture.store();
+    let orders: Vec<NewOrder> = (0..PICK_ORDERS)
+        .map(|i| {
+            let first = (skus[i % skus.len()].to_owned(), 1 + (i % 3) as u32);
+            let second = (skus[(i + skus.len() / 2) % skus.len()].to_owned(), 2);
+            order(&format!("P{i}"), &[first, second])
+        })
+        .collect();
+    let summary = store.import_checked(&actor(), &orders, &mut |_| Verdict::default(), &mut |_| {}).unwrap();
+    assert_eq!(summary.ready, PICK_ORDERS as u64, "{summary:?}");
+    let rules = WaveRules {
+        min_orders: 1,
+        max_orders: PICK_ORDERS / 2,
+        totes_per_cart: PICK_ORDERS / 2,
+        units_per_tote: 40,
+        pool: PICK_ORDERS,
+        cutoff: "14:00:00".parse().unwrap(),
+        lease_seconds: 120,
+    };
+    let mut candidates = store.wave_candidates(PICK_ORDERS).unwrap();
+    batching::by_urgency(&mut candidates, &rules, Utc::now());
+    let plans = batching::plan_all(&Layout::demo(), &candidates, &rules);
+    assert_eq!(plans.iter().map(|p| p.orders.len()).collect::<Vec<_>>(), [PICK_ORDERS / 2; 2]);
+    let waves = store.create_waves(&actor(), &plans).unwrap();
+    for wave in &waves {
+        store.release_wave(&actor(), *wave).unwrap();
+    }
+    // The pickers meet: both waves take units from some of the same stock rows.
+    let rows = |wave| store.pick_list(wave).unwrap().stops.iter().map(|s| s.stock_id).collect::<BTreeSet<_>>();
+    assert!(!rows(waves[0]).is_disjoint(&rows(waves[1])));
+    (fixture, waves)
+}
+
+/// `(on hand, reserved)` over every stock row.
+fn stock_totals(fixture: &Fixture) -> (i64, i64) {
+    fixture
+        .raw()
+        .query_row("SELECT sum(on_hand), sum(reserved) FROM stock", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+}
+
+/// `pick-wave` for `wave` at station `ST-<n>` with badge `EMP-000<n>`.
+fn pick_wave(fixture: &Fixture, wave: WaveNumber, n: usize, extra: &[&str]) -> Command {
+    let (wave, station, badge) = (wave.to_string(), format!("ST-{n}"), format!("EMP-{n:04}"));
+    let mut args = vec!["pick-wave", "--wave", &wave, "--station", &station, "--badge", &badge];
+    args.extend(extra);
+    fixture.probe(&args)
+}
+
+/// Runs one picker per wave, all starting at the same instant, each with its
+/// `extra` arguments; checks what every pick test checks and returns each
+/// picker's `key=value` summary.
+fn pick_at_once(fixture: &Fixture, waves: &[WaveNumber], extra: [&[&str]; 2]) -> Vec<BTreeMap<String, f64>> {
+    let units: i64 =
+        fixture.raw().query_row("SELECT sum(qty) FROM pick_tasks WHERE status = 'open'", [], |r| r.get(0)).unwrap();
+    let (on_hand, reserved) = stock_totals(fixture);
+    assert_eq!(reserved, units, "every open task holds its units");
+    let start_at = (unix_ms() + START_LEAD_MS).to_string();
+    let children: Vec<Child> = waves
+        .iter()
+        .enumerate()
+        .map(|(i, wave)| {
+            let args = [["--start-at-ms", start_at.as_str()].as_slice(), extra[i]].concat();
+            pick_wave(fixture, *wave, i + 1, &args).spawn().unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> = children.into_iter().map(finish).collect();
+    let summaries: Vec<BTreeMap<String, f64>> = outputs
+        .iter()
+        .zip(waves)
+        .map(|(output, wave)| {
+            let stdout = succeeded("pick-wave", output);
+            eprint!("{stdout}");
+            let last = stdout.lines().last().unwrap();
+            assert!(last.starts_with(&format!("picked {wave} ")), "{stdout}");
+            summary(last)
+        })
+        .collect();
+    let total = |key: &str| summaries.iter().map(|s| s[key]).sum::<f64>() as i64;
+
+    let store = fixture.store();
+    for wave in waves {
+        let summary = store.wave(*wave).unwrap();
+        assert_eq!((summary.status, summary.lease), (WaveStatus::Picked, None), "{wave}");
+    }
+    // Orders: picked, except those a short pick left short.
+    let mut statuses = BTreeMap::new();
+    for n in 1..=PICK_ORDERS as i64 {
+        *statuses.entry(store.order_status(OrderNumber(n)).unwrap()).or_insert(0) += 1;
+    }
+    let short = total("short_orders");
+    let mut expected = BTreeMap::from([(OrderStatus::Picked, PICK_ORDERS as i64 - short)]);
+    if short > 0 {
+        expected.insert(OrderStatus::Short, short);
+    }
+    expected.retain(|_, n| *n > 0);
+    assert_eq!(statuses, expected, "{summaries:?}");
+    // Stock: what was picked left the bins exactly once; nothing stays reserved.
+    let audit = store.audit_allocation().unwrap();
+    assert!(audit.is_clean(), "{audit:?}");
+    assert_eq!(store.ledger_mismatches().unwrap(), 0);
+    let picked: i64 = fixture.raw().query_row("SELECT sum(picked) FROM pick_tasks", [], |r| r.get(0)).unwrap();
+    assert_eq!(picked, total("units"), "the pickers' own count");
+    assert_eq!(stock_totals(fixture), (on_hand - picked, 0));
+    assert_eq!(store.count_tasks().unwrap().len() as i64, total("shorts"), "a count task per short pick");
+    summaries
+}
+
+#[test]
+fn two_pickers_pick_two_waves_at_once_and_a_short_moves_to_another_bin() {
+    let (fixture, waves) = two_released_waves(&PICK_STOCK);
+    let units: i64 =
+        fixture.raw().query_row("SELECT sum(qty) FROM pick_tasks WHERE status = 'open'", [], |r| r.get(0)).unwrap();
+    let summaries = pick_at_once(&fixture, &waves, [&["--short-first"], &[]]);
+    // The far bins had the units: nothing was left short, every unit was picked.
+    assert_eq!((summaries[0]["shorts"], summaries[0]["short_orders"]), (1.0, 0.0), "{summaries:?}");
+    assert!(summaries[0]["moved_to"] >= 1.0, "{summaries:?}");
+    assert_eq!(summaries.iter().map(|s| s["units"] as i64).sum::<i64>(), units);
+    let far_picked: i64 = fixture
+        .raw()
+        .query_row(
+            "SELECT count(*) FROM movements m JOIN stock s ON s.id = m.stock_id JOIN bins b ON b.id = s.bin_id
+             WHERE m.kind = 'pick' AND b.zone = 'C'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(far_picked > 0, "the short stop was picked from a far bin");
+}
+
+#[test]
+fn two_pickers_shorting_with_no_other_bin_leave_only_those_orders_short() {
+    // Each SKU in one bin only: a short pick has nowhere else to go.
+    let near: Vec<(&str, &str, Zone, u32)> = PICK_STOCK.iter().copied().step_by(2).collect();
+    let (fixture, waves) = two_released_waves(&near);
+    let summaries = pick_at_once(&fixture, &waves, [&["--short-first"], &["--short-first"]]);
+    let total = |key: &str| summaries.iter().map(|s| s[key]).sum::<f64>() as i64;
+    assert_eq!((total("shorts"), total("moved_to")), (2, 0), "{summaries:?}");
+    assert!(total("short_orders") >= 2, "each short stop leaves its orders short: {summaries:?}");
+}
+
+#[test]
+fn a_picker_cannot_take_a_wave_another_station_is_picking() {
+    let (fixture, waves) = two_released_waves(&PICK_STOCK);
+    let mut first = pick_wave(&fixture, waves[0], 1, &["--hold"]).stdin(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+    let took = lines.next().unwrap().unwrap();
+    assert!(took.starts_with(&format!("took {} ", waves[0])), "{took}");
+    // While the first picker holds the lease.
+    let second = pick_wave(&fixture, waves[0], 2, &[]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("{} is being picked at ST-1 by EMP-0001", waves[0])), "{stderr}");
+    assert!(second.stdout.is_empty(), "refused before taking anything");
+    drop(first.stdin.take());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(first.wait().unwrap().success(), "{rest:?}");
+    assert!(rest.last().unwrap().starts_with(&format!("picked {} ", waves[0])), "{rest:?}");
+    // A picked wave is refused too; the other wave is still free to take.
+    let again = pick_wave(&fixture, waves[0], 2, &[]).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is picked: there is nothing to pick"));
+    succeeded("pick-wave", &pick_wave(&fixture, waves[1], 2, &[]).output().unwrap());
     assert!(fixture.store().audit_allocation().unwrap().is_clean());
 }

@@ -4,6 +4,7 @@
 
 mod figures;
 mod latency;
+mod pick_wave;
 mod probe;
 mod report;
 mod waves;

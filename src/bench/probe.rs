@@ -10,6 +10,8 @@
 //!   adjustments (the concurrency tests run several at once).
 //! - `read-queue`: reads queue pages until told to stop (the second process
 //!   of the allocation-throughput figure).
+//! - `pick-wave`: picks a whole wave as one picker (the concurrency tests run
+//!   two pickers on two waves at once); see `pick_wave.rs`.
 
 use std::io::Read as _;
 use std::path::Path;
@@ -49,6 +51,9 @@ pub enum Probe {
     /// Read queue pages and counts until stopped; prints `ready` once the
     /// store is open and `pages N` at the end.
     ReadQueue(ReadQueueArgs),
+    /// Take a released wave and pick every stop of it (optionally shorting
+    /// the first); prints `took WAVE-…` once leased and `picked WAVE-…` at the end.
+    PickWave(super::pick_wave::PickWaveArgs),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -112,6 +117,7 @@ pub fn run_probe(db: &Path, probe: &Probe, policy: BackorderPolicy) -> Result<()
         Probe::ImportOne(args) => import_one(db, args, policy),
         Probe::Churn(args) => churn(db, args, policy),
         Probe::ReadQueue(args) => read_queue(db, args),
+        Probe::PickWave(args) => super::pick_wave::pick_wave(db, args),
     }
 }
 
@@ -352,7 +358,7 @@ fn read_queue(db: &Path, args: &ReadQueueArgs) -> Result<()> {
 
 /// Sleeps, then spins, until the wall clock reaches `at_ms` (unix
 /// milliseconds); returns how many milliseconds late we were already.
-fn wait_until(at_ms: Option<u64>) -> u64 {
+pub(super) fn wait_until(at_ms: Option<u64>) -> u64 {
     let Some(at_ms) = at_ms else { return 0 };
     let now = unix_ms();
     if now >= at_ms {
@@ -371,12 +377,12 @@ fn unix_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 /// Whether the store gave up waiting for another connection's lock.
-fn is_busy(e: &StoreError) -> bool {
+pub(super) fn is_busy(e: &StoreError) -> bool {
     matches!(e, StoreError::Sqlite(e)
         if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)))
 }

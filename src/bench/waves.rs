@@ -9,17 +9,17 @@
 //! Every bin of a SKU is topped up first, so every order is ready and
 //! allocation takes the nearest bin, as it does when stock is plentiful.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::Utc;
+use chrono::{DurationRound as _, Utc};
 
 use super::report::{Budget, Figure};
 use super::{Plan, percentile};
 use crate::config::Config;
 use crate::domain::wave::{WaveCandidate, WavePlan};
-use crate::domain::{Actor, BinCode, Layout, NewOrder, OrderNumber, OrderStatus, Verdict};
+use crate::domain::{Actor, BinCode, Layout, NewOrder, NewOrderLine, OrderNumber, OrderStatus, Verdict};
 use crate::errors::{Error, Result};
 use crate::planning::batching::{self, WaveRules};
 use crate::planning::routing::{self, Method};
@@ -66,21 +66,25 @@ struct Built {
 /// The demo warehouse with `ORDERS` replayed orders imported, allocated and ready.
 fn build(db: &Path, rules: &WaveRules) -> Result<Built> {
     let actor = Actor::new("bench", "system");
-    let now = Utc::now();
+    // The demo's clock, truncated to the hour as `packline demo` does, so
+    // runs within one hour build the same store.
+    let now = Utc::now().duration_trunc(chrono::TimeDelta::hours(1)).unwrap_or_else(|_| Utc::now());
     let mut store = Store::open(db)?;
     let options = crate::demo::DemoOptions { orders: DEMO_ORDERS, seed: 7, now };
     crate::demo::seed(&mut store, &options, &mut |_, _| {})?;
-    let orders = replayed_orders(&store, rules, now)?;
-    // Every bin of a SKU gets enough for all of the run's demand for it.
+    let placements = store.stock_placements()?;
+    let stocked: HashSet<&str> = placements.iter().map(|p| p.sku.as_str()).collect();
+    let orders = replayed_orders(&store, rules, &stocked, now)?;
+    // Every bin of a SKU gets enough for all of the run's demand for it, with
+    // room for the demo's backorders, which the new units are offered to first.
     let mut demand: HashMap<&str, u32> = HashMap::new();
     for line in orders.iter().flat_map(|o| &o.lines) {
         *demand.entry(line.sku.as_str()).or_default() += line.qty;
     }
-    let placements = store.stock_placements()?;
     let receipts: Vec<StockReceipt> = placements
         .iter()
         .filter_map(|p| {
-            let qty = *demand.get(p.sku.as_str())?;
+            let qty = 2 * *demand.get(p.sku.as_str())? + 100;
             Some(StockReceipt { bin: p.bin.code, sku: p.sku.clone(), lot: None, expires_on: None, qty })
         })
         .collect();
@@ -104,10 +108,15 @@ fn build(db: &Path, rules: &WaveRules) -> Result<Built> {
     Ok(Built { db: db.to_owned(), ready: all_ready, bins: bins.len() })
 }
 
-/// `ORDERS` of the demo's orders as new ones: those with lines that all need
-/// shipping and fit one tote, arriving over the last day, each keeping its
-/// ship-by time relative to its arrival.
-fn replayed_orders(store: &Store, rules: &WaveRules, now: chrono::DateTime<Utc>) -> Result<Vec<NewOrder>> {
+/// `ORDERS` of the demo's orders as new ones: those whose lines all need
+/// shipping, are of `stocked` SKUs and fit one tote, arriving over the last
+/// day, each keeping its ship-by time relative to its arrival.
+fn replayed_orders(
+    store: &Store,
+    rules: &WaveRules,
+    stocked: &HashSet<&str>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<NewOrder>> {
     let mut orders = Vec::with_capacity(ORDERS);
     let mut number = 0;
     while orders.len() < ORDERS {
@@ -119,7 +128,8 @@ fn replayed_orders(store: &Store, rules: &WaveRules, now: chrono::DateTime<Utc>)
             )));
         };
         let units: u32 = order.lines.iter().map(|l| l.qty).sum();
-        if order.lines.is_empty() || units > rules.units_per_tote || order.lines.iter().any(|l| !l.requires_shipping) {
+        let odd = |l: &NewOrderLine| !l.requires_shipping || !stocked.contains(l.sku.as_str());
+        if order.lines.is_empty() || units > rules.units_per_tote || order.lines.iter().any(odd) {
             continue;
         }
         let i = orders.len();
@@ -172,8 +182,8 @@ fn plan_and_store(db: &Path, layout: &Layout, rules: &WaveRules, first_come: boo
     }
     Ok(PlanRun {
         read_ms: super::figures::ms(read),
-        plan_ms: super::figures::ms(planned - read),
-        store_ms: super::figures::ms(stored - planned),
+        plan_ms: super::figures::ms(planned.saturating_sub(read)),
+        store_ms: super::figures::ms(stored.saturating_sub(planned)),
         orders: plans.iter().map(|p| p.orders.len()).sum(),
         waves: plans.len(),
         tasks_units: plans.iter().map(|p| p.units).sum(),
@@ -244,17 +254,18 @@ fn plan_10k(dir: &Path, built: &Built, layout: &Layout, rules: &WaveRules, quick
         ("first-come batching stored the same way, ms", Some(median(&theirs, &PlanRun::total_ms))),
         ("<= 2 s", Budget::AtMost(2_000.0)),
         Some(format!(
-            "{quick}{} of {} ready orders (replayed demo orders) on the demo layout's {} stocked bins; \
-             read, urgency sort, plan (pool {}, up to {} per wave) and one transaction storing {} waves, \
-             {} totes and the pick tasks of {} units; median of {RUNS} runs each on fresh copies; \
-             phases {:.0} + {:.0} + {:.0} ms (first-come {:.0} + {:.0} + {:.0} ms, {} waves)",
-            count(last.orders),
+            "{quick}the {} most urgent of {} ready orders (replayed demo orders and the demo's own) on the \
+             demo layout ({} stocked bins), {} of them fitting a tote; read, urgency sort, plan (pool {}, up to {} \
+             per wave) and one transaction storing {} waves, a tote per order and the pick tasks of {} units; \
+             median of {RUNS} runs each on fresh copies; phases {:.0} + {:.0} + {:.0} ms (first-come {:.0} + \
+             {:.0} + {:.0} ms, {} waves)",
+            count(ORDERS),
             count(built.ready as usize),
             count(built.bins),
+            count(last.orders),
             rules.pool,
             rules.max_orders,
             count(last.waves),
-            count(last.orders),
             count(last.tasks_units as usize),
             median(&ours, &|r| r.read_ms),
             median(&ours, &|r| r.plan_ms),
@@ -284,13 +295,12 @@ fn travel_ratio(built: &Built, layout: &Layout, rules: &WaveRules, quick: &str) 
         let route = routing::route(layout, &bins_of(cart), Method::Optimal).map_err(|e| Error::Other(e.to_string()))?;
         first_come_optimal_m += route.distance_m;
     }
-    let bins_per_wave =
-        plans.iter().map(|p| p.walk.len()).sum::<usize>() as f64 / plans.len().max(1) as f64;
+    let bins_per_wave = plans.iter().map(|p| p.walk.len()).sum::<usize>() as f64 / plans.len().max(1) as f64;
     let km = |m: f64| m / 1000.0;
     Ok(Figure::new(
         NAMES[1],
-        (Some(planned_m), "m"),
-        ("first-come carts walked in S-shape, m", Some(first_come_m)),
+        (Some(km(planned_m)), "km"),
+        ("first-come carts walked in S-shape, km", Some(km(first_come_m))),
         ("<= 0.80x", Budget::RatioAtMost(0.80)),
         Some(format!(
             "{quick}{} orders in {} waves ({bins_per_wave:.1} bins each) on the demo layout; routing alone \

@@ -226,9 +226,7 @@ fn status_style(status: WaveStatus) -> Style {
 fn picker(wave: &WaveSummary, now: DateTime<Utc>) -> Cell<'static> {
     match &wave.lease {
         Some(lease) if lease.expired(now) => Cell::from("lease expired").style(theme::DIM),
-        Some(lease) => {
-            Cell::from(format!("{}/{} {}", lease.operator, lease.station, lease.since.format("%H:%M")))
-        }
+        Some(lease) => Cell::from(format!("{}/{} {}", lease.operator, lease.station, lease.since.format("%H:%M"))),
         None => Cell::from("—").style(theme::DIM),
     }
 }
