@@ -250,7 +250,51 @@ fn add_orders(
         done += chunk.len() as u64;
         progress(done, total);
     }
+    let on_floor = |status| open_orders.iter().filter(|o| o.status == status).count();
+    put_on_floor(
+        store,
+        actor,
+        opts.now,
+        on_floor(OrderStatus::Waved) + on_floor(OrderStatus::Picking),
+        on_floor(OrderStatus::Picking),
+    )?;
     Ok(added)
+}
+
+/// Plans as many of the most urgent ready orders into waves as the demo
+/// wants on the floor, releases them, and has the demo's handhelds take the
+/// first waves, enough for `picking` orders (their leases soon expire, as if
+/// the shift had ended: any picker can go on with them).
+fn put_on_floor(
+    store: &mut Store,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    orders: usize,
+    picking: usize,
+) -> Result<(), StoreError> {
+    use crate::planning::batching;
+    if orders == 0 {
+        return Ok(());
+    }
+    let rules = crate::config::Config::from_texts(None, "(built-in defaults)")
+        .map_err(|e| StoreError::Invalid(e.to_string()))?
+        .config
+        .waves;
+    let mut candidates = store.wave_candidates(orders)?;
+    batching::by_urgency(&mut candidates, &rules, now);
+    let plans = batching::plan_all(&Layout::demo(), &candidates, &rules);
+    let waves = store.create_waves(actor, &plans)?;
+    let pickers = names::OPERATORS.iter().filter(|(_, _, role)| *role == Role::Picker).map(|(badge, _, _)| *badge);
+    let mut taken = 0;
+    for ((wave, plan), badge) in waves.iter().zip(&plans).zip(pickers.cycle()) {
+        store.release_wave(actor, *wave)?;
+        if taken < picking {
+            let handheld = Actor::new(format!("HANDHELD-{}", wave.0), badge);
+            store.take_wave(&handheld, *wave, i64::from(rules.lease_seconds) * 1_000, false)?;
+            taken += plan.orders.len();
+        }
+    }
+    Ok(())
 }
 
 /// Open orders among `total`: all of a small demo (up to 250), otherwise

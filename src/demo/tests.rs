@@ -147,6 +147,17 @@ fn the_seeded_store_holds_the_whole_warehouse() {
     assert!(store.audit_allocation().unwrap().is_clean(), "{:?}", store.audit_allocation().unwrap());
     assert!(count(&conn, "SELECT count(*) FROM stock WHERE reserved > 0") > 0);
     assert_eq!(count(&conn, "SELECT count(*) FROM orders WHERE status = 'new'"), 0);
+    // Orders on the floor are in released waves, the picking ones in waves a handheld took.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM orders o WHERE o.status IN ('waved', 'picking')
+               AND NOT EXISTS (SELECT 1 FROM wave_orders w WHERE w.order_id = o.id)"
+        ),
+        0
+    );
+    assert!(count(&conn, "SELECT count(*) FROM waves WHERE status = 'released'") > 0);
+    assert!(count(&conn, "SELECT count(*) FROM waves WHERE status = 'picking' AND lease_station LIKE 'HANDHELD-%'") > 0);
     // Carrier services as the default rules map them; the costliest orders need a signature.
     assert_eq!(count(&conn, "SELECT count(*) FROM orders WHERE carrier_service = ''"), 0);
     assert_eq!(

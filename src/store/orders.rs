@@ -139,9 +139,10 @@ impl Store {
 
     /// [`Store::seed_orders`] for open work that holds stock: orders seeded
     /// `new`, `ready`, `backordered`, `waved` or `picking` are allocated as
-    /// they are loaded (in slice order). One that stock cannot fill ends
-    /// `backordered`, so every backorder really waits for stock; the others
-    /// end `ready` or in their seeded state, with their units reserved.
+    /// they are loaded (in slice order) and end `ready` with their units
+    /// reserved, or `backordered` when stock cannot fill them, so every
+    /// backorder really waits for stock. Waved and picking orders belong in
+    /// waves: the caller plans those from the ready orders.
     pub fn seed_open_orders(&mut self, actor: &Actor, orders: &[SeedOrder]) -> Result<()> {
         self.seed(actor, orders, true)
     }
@@ -188,7 +189,7 @@ impl Store {
                     hold_stmt.execute(params![id, reason.as_str(), seed.status_at.timestamp()])?;
                 }
                 if allocate && holds_stock {
-                    later.push((id, seed));
+                    later.push(id);
                 } else if seed.status != OrderStatus::New {
                     let details = format!("new -> {}", seed.status);
                     inserter.event(seed.status_at.timestamp_millis(), actor, "status_changed", id, &details)?;
@@ -196,22 +197,8 @@ impl Store {
             }
             // Counted first, so the status changes below are counted by the triggers.
             inserter.finish()?;
-            for (id, seed) in later {
-                let allocated = allocator.allocate(tx, id)?;
-                if allocated.status == OrderStatus::Ready
-                    && matches!(seed.status, OrderStatus::Waved | OrderStatus::Picking)
-                {
-                    tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, seed.status.as_str()])?;
-                    let details = format!("ready -> {}", seed.status);
-                    events::append(
-                        tx,
-                        seed.status_at.timestamp_millis(),
-                        actor,
-                        "status_changed",
-                        &events::order_subject(id),
-                        &details,
-                    )?;
-                }
+            for id in later {
+                allocator.allocate(tx, id)?;
             }
             Ok(())
         })
