@@ -365,7 +365,7 @@ fn insert_wave(
                 "{number} is no longer ready (someone else waved or changed it); plan the wave again"
             )));
         }
-        let tote = totes.next().ok_or_else(|| StoreError::Invalid("every tote T0001-T9999 is in use".into()))?;
+        let tote = totes.next().ok_or_else(|| StoreError::Invalid("every tote T0001-T999999 is in use".into()))?;
         tx.prepare_cached("INSERT INTO wave_orders (wave_id, order_id, tote) VALUES (?1, ?2, ?3)")?
             .execute(params![wave.0, number.0, tote])?;
         let details = format!("ready -> waved: {wave}, tote {tote}");
@@ -481,7 +481,7 @@ fn free_totes(tx: &Transaction<'_>) -> Result<impl Iterator<Item = String> + use
         ))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok((1..=9_999).map(|n| format!("T{n:04}")).filter(move |t| !used.contains(t)))
+    Ok((1..=999_999).map(|n| format!("T{n:04}")).filter(move |t| !used.contains(t)))
 }
 
 pub(super) fn parse_bin(code: &str) -> Result<BinCode> {
