@@ -567,7 +567,7 @@ fn a_picker_cannot_take_a_wave_another_station_is_picking() {
     let second = pick_wave(&fixture, waves[0], 2, &[]).output().unwrap();
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("{} is being picked at ST-1 by EMP-0001", waves[0])), "{stderr}");
+    assert!(stderr.contains(&format!("{} is held by EMP-0001 at ST-1 since", waves[0])), "{stderr}");
     assert!(second.stdout.is_empty(), "refused before taking anything");
     drop(first.stdin.take());
     let rest: Vec<String> = lines.map(Result::unwrap).collect();

@@ -198,7 +198,7 @@ fn a_wave_is_leased_to_one_station_until_it_expires_or_is_taken_over() {
     env.store.take_wave(&picker(), wave, LEASE_MS, false).unwrap();
     assert_eq!(env.store.order_status(OrderNumber(1)).unwrap(), OrderStatus::Picking);
     let err = env.store.take_wave(&other_picker(), wave, LEASE_MS, false).unwrap_err().to_string();
-    assert!(err.contains("being picked at STATION-2 by EMP-0002"), "{err}");
+    assert!(err.contains("is held by EMP-0002 at STATION-2 since"), "{err}");
     let stop = env.store.pick_list(wave).unwrap().stops[0].clone();
     let err = env.store.confirm_pick(&other_picker(), wave, stop.stock_id, &stop.shares[0].tote, 1).unwrap_err();
     assert!(err.to_string().contains("take it over first"), "{err}");

@@ -157,7 +157,9 @@ fn the_seeded_store_holds_the_whole_warehouse() {
         0
     );
     assert!(count(&conn, "SELECT count(*) FROM waves WHERE status = 'released'") > 0);
-    assert!(count(&conn, "SELECT count(*) FROM waves WHERE status = 'picking' AND lease_station LIKE 'HANDHELD-%'") > 0);
+    assert!(
+        count(&conn, "SELECT count(*) FROM waves WHERE status = 'picking' AND lease_station LIKE 'HANDHELD-%'") > 0
+    );
     // Carrier services as the default rules map them; the costliest orders need a signature.
     assert_eq!(count(&conn, "SELECT count(*) FROM orders WHERE carrier_service = ''"), 0);
     assert_eq!(

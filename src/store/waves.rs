@@ -144,12 +144,11 @@ impl Store {
                 )?
                 .execute(params![wave.0, actor.station, actor.operator, at, lease_ms, take_over])?;
             if changed != 1 {
+                // Short enough for one 80-column message line.
                 let holder = previous.map_or_else(String::new, |l| {
-                    format!(" at {} by {} since {}", l.station, l.operator, l.since.format("%H:%M"))
+                    format!(" by {} at {} since {}", l.operator, l.station, l.since.format("%H:%M"))
                 });
-                return Err(StoreError::Invalid(format!(
-                    "{wave} is being picked{holder}; a supervisor can take it over"
-                )));
+                return Err(StoreError::Invalid(format!("{wave} is held{holder} (a supervisor may take it over)")));
             }
             if status == WaveStatus::Released {
                 let orders: Vec<i64> = tx

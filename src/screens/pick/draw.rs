@@ -109,7 +109,7 @@ impl PickScreen {
                 lines.push(Line::styled(format!("then {}", others.join(", ")), theme::DIM));
             }
             lines.push(Line::styled(
-                "Scan bin, item (each unit, or QTY-n first), tote · s short · v view · Esc leave",
+                "Scan bin, item (each unit or QTY-n), tote · s short · v view · Esc leave",
                 theme::DIM,
             ));
         }
