@@ -3,6 +3,7 @@
 //! and hands the results back. Only this module talks to the store.
 
 pub mod action;
+mod draw;
 pub mod event;
 mod input;
 pub mod keymap;
@@ -13,21 +14,15 @@ mod waves;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Widget;
+use ratatui::layout::Rect;
 
 use crate::scan::ParseOptions;
 use crate::scan::wedge::{Wedge, WedgeConfig};
-use crate::screens::help::Help;
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
 use crate::screens::pick::PickScreen;
 use crate::screens::scanner_test::ScannerTestScreen;
 use crate::screens::waves::WavesScreen;
 use crate::store::Store;
-use crate::widgets::key_hints::KeyHints;
-use crate::widgets::status_bar::StatusBar;
-use crate::widgets::too_small::{MIN_HEIGHT, MIN_WIDTH, TooSmall};
 use action::Action;
 use event::Event;
 use keymap::{Key, Keymap, Section};
@@ -468,96 +463,6 @@ impl App {
     fn queue_area(&self) -> Rect {
         let (width, height) = self.size;
         Rect::new(0, 0, width, height.saturating_sub(2))
-    }
-
-    fn hints(&self) -> KeyHints {
-        let wanted: &[(Action, &str)] = match self.active {
-            Active::Queue => &[
-                (Action::ToggleHelp, "Help"),
-                (Action::StartSearch, "Search"),
-                (Action::ToggleDetail, "Detail"),
-                (Action::NextFilter, "Status"),
-                (Action::ToggleSort, "Sort"),
-                (Action::SwitchScreen, "Waves"),
-                (Action::ClearSearch, "Back"),
-                (Action::Quit, "Quit"),
-            ],
-            Active::Waves => &[
-                (Action::ToggleHelp, "Help"),
-                (Action::OpenWave, "Pick"),
-                (Action::NewWave, "New"),
-                (Action::ReleaseWave, "Release"),
-                (Action::CancelWave, "Cancel"),
-                (Action::TakeOverWave, "Take over"),
-                (Action::SwitchScreen, "Orders"),
-                (Action::Quit, "Quit"),
-            ],
-            Active::Pick => &[
-                (Action::ShortPick, "Short"),
-                (Action::ToggleWalk, "View"),
-                (Action::LeaveWave, "Leave"),
-                (Action::ToggleHelp, "Help"),
-            ],
-        };
-        let section = self.section();
-        KeyHints(
-            wanted
-                .iter()
-                .filter_map(|(action, label)| {
-                    let key = self.keymap.key_for(section, *action)?;
-                    Some((key.label(), (*label).to_owned()))
-                })
-                .collect(),
-        )
-    }
-}
-
-impl Widget for &App {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        // The waves and pick screens also work on a picker's handheld (40x16),
-        // without the hint and status lines.
-        let small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
-        let handheld = small && area.width >= PICK_MIN.0 && area.height >= PICK_MIN.1;
-        if handheld && !self.help_open && self.scanner_test.is_none() && self.session.operator.is_some() {
-            match (self.active, &self.pick) {
-                (Active::Pick, Some(pick)) => return pick.render(area, buf),
-                (Active::Waves, _) => return self.waves.render(area, buf),
-                _ => {}
-            }
-        }
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            TooSmall.render(area, buf);
-            return;
-        }
-        let [main, hints, status] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        if let Some(screen) = &self.scanner_test {
-            screen.render(main, buf);
-            let test_hints = [("Scan", "anything"), ("Esc", "Back"), ("^C", "Quit")];
-            KeyHints(test_hints.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect()).render(hints, buf);
-        } else if self.session.operator.is_some() {
-            match (self.active, &self.pick) {
-                (Active::Pick, Some(pick)) => pick.render(main, buf),
-                (Active::Waves | Active::Pick, _) => self.waves.render(main, buf),
-                (Active::Queue, _) => self.queue.render(main, buf),
-            }
-            self.hints().render(hints, buf);
-        } else {
-            self.session.screen.render(main, buf);
-            let sign_in_hints =
-                [("Scan", "badge"), ("Enter", "Sign in"), ("Esc", "Clear"), ("F1", "Help"), ("^C", "Quit")];
-            KeyHints(sign_in_hints.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect())
-                .render(hints, buf);
-        }
-        let operator = self.session.operator.as_ref().map(|o| format!("{} {} ({})", o.badge, o.name, o.role));
-        StatusBar { station: &self.station, operator: operator.as_deref(), store: &self.store_label, now: self.now }
-            .render(status, buf);
-        if let Some(form) = &self.address_form {
-            form.render(main, buf);
-        }
-        if self.help_open {
-            Help { keymap: &self.keymap, section: self.section(), scroll: self.help_scroll }.render(main, buf);
-        }
     }
 }
 

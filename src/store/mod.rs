@@ -11,6 +11,7 @@ mod catalog;
 mod events;
 mod holds;
 mod inserter;
+mod leases;
 mod orders;
 mod picking;
 mod queue;

@@ -245,7 +245,7 @@ impl Store {
 
 /// Refuses unless the actor's station holds a running lease on the wave.
 fn check_lease(tx: &Transaction<'_>, actor: &Actor, wave: WaveNumber) -> Result<()> {
-    let lease = super::waves::lease_of(tx, wave)?;
+    let lease = super::leases::lease_of(tx, wave)?;
     let now = chrono::Utc::now();
     match lease {
         Some(l) if l.station == actor.station && l.operator == actor.operator && !l.expired(now) => Ok(()),
