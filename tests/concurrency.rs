@@ -17,18 +17,18 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{bin, order, sku};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use packline::domain::queue::StatusCounts;
-use packline::domain::{
-    Actor, Address, Bin, BinCode, Layout, NewOrder, NewOrderLine, NewSku, OrderNumber, OrderStatus, Verdict,
-    WaveNumber, WaveStatus, Zone,
-};
+use packline::domain::{Actor, Bin, Layout, NewOrder, OrderNumber, OrderStatus, Verdict, WaveNumber, WaveStatus, Zone};
 use packline::planning::batching::{self, WaveRules};
 use packline::store::{StockBalance, Store};
 use rusqlite::Connection;
@@ -42,30 +42,8 @@ fn actor() -> Actor {
     Actor::new("test-01", "EMP-0001")
 }
 
-fn bin(code: &str) -> BinCode {
-    code.parse().unwrap()
-}
-
 fn unix_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
-}
-
-fn sku(code: &str) -> NewSku {
-    NewSku {
-        code: code.into(),
-        title: format!("Item {code}"),
-        gtins: Vec::new(),
-        length_mm: 100,
-        width_mm: 80,
-        height_mm: 40,
-        weight_g: 250,
-        lot_tracked: false,
-        expiry_tracked: false,
-        serial_tracked: false,
-        hs_code: None,
-        origin_country: None,
-        customs_value_minor: None,
-    }
 }
 
 /// A store with the `shop` channel and `stock` as (SKU, bin, zone, units),
@@ -372,42 +350,6 @@ const PICK_STOCK: [(&str, &str, Zone, u32); 12] = [
 ];
 /// Orders in the pick tests: two waves of eight.
 const PICK_ORDERS: usize = 16;
-
-fn order(id: &str, lines: &[(String, u32)]) -> NewOrder {
-    let at = DateTime::<Utc>::from_timestamp(1_763_700_000, 0).unwrap();
-    NewOrder {
-        channel: "shop".into(),
-        external_id: id.into(),
-        channel_ref: format!("#{id}"),
-        created_at: at,
-        updated_at: at,
-        ship_by: at + chrono::Duration::days(1),
-        address: Address {
-            name: "Ana Lima".into(),
-            address1: "Rua Augusta 12".into(),
-            city: "Lisboa".into(),
-            postcode: "1100-048".into(),
-            country: "PT".into(),
-            ..Address::default()
-        },
-        service: "standard".into(),
-        financial_status: "paid".into(),
-        total_minor: 1_000,
-        currency: "EUR".into(),
-        note: String::new(),
-        priority: 5,
-        lines: lines
-            .iter()
-            .map(|(sku, qty)| NewOrderLine {
-                sku: sku.clone(),
-                title: sku.clone(),
-                qty: *qty,
-                unit_price_minor: 500,
-                requires_shipping: true,
-            })
-            .collect(),
-    }
-}
 
 /// A store with `stock`, `PICK_ORDERS` ready orders of two lines each over
 /// its SKUs, and those orders planned into two released waves of eight.

@@ -5,11 +5,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{bin, sku};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use chrono::{DateTime, Utc};
-use packline::domain::{Actor, Address, Bin, BinCode, NewOrder, NewOrderLine, NewSku, OrderStatus, Zone};
+use packline::domain::{Actor, Address, Bin, NewOrder, NewOrderLine, OrderStatus, Zone};
 use packline::store::{SeedOrder, StockPlacement, Store};
 use tempfile::TempDir;
 
@@ -27,28 +30,6 @@ fn at(secs: i64) -> DateTime<Utc> {
 
 fn actor() -> Actor {
     Actor::new("test-01", "EMP-0001")
-}
-
-fn bin(code: &str) -> BinCode {
-    code.parse().unwrap()
-}
-
-fn sku(code: &str) -> NewSku {
-    NewSku {
-        code: code.into(),
-        title: format!("Item {code}"),
-        gtins: Vec::new(),
-        length_mm: 120,
-        width_mm: 90,
-        height_mm: 100,
-        weight_g: 350,
-        lot_tracked: false,
-        expiry_tracked: false,
-        serial_tracked: false,
-        hs_code: None,
-        origin_country: None,
-        customs_value_minor: None,
-    }
 }
 
 /// A store in its own directory with the `shop` channel, bins 01-001-A (A),

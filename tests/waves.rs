@@ -4,11 +4,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::{DateTime, Utc};
+mod common;
+
+use chrono::Utc;
+use common::{bin, order, sku};
 use packline::domain::wave::{ShortReason, StopState, WavePlan};
-use packline::domain::{
-    Actor, Address, BinCode, Layout, NewOrder, NewOrderLine, NewSku, OrderNumber, OrderStatus, Verdict, WaveStatus,
-};
+use packline::domain::{Actor, BinCode, Layout, OrderNumber, OrderStatus, Verdict, WaveStatus};
 use packline::planning::batching::{self, Planned, WaveRules};
 use packline::store::Store;
 use tempfile::TempDir;
@@ -25,64 +26,6 @@ fn picker() -> Actor {
 
 fn other_picker() -> Actor {
     Actor::new("STATION-3", "EMP-0003")
-}
-
-fn bin(code: &str) -> BinCode {
-    code.parse().unwrap()
-}
-
-fn sku(code: &str) -> NewSku {
-    NewSku {
-        code: code.into(),
-        title: format!("{code} title"),
-        gtins: vec![],
-        length_mm: 100,
-        width_mm: 100,
-        height_mm: 100,
-        weight_g: 200,
-        lot_tracked: false,
-        expiry_tracked: false,
-        serial_tracked: false,
-        hs_code: None,
-        origin_country: None,
-        customs_value_minor: None,
-    }
-}
-
-fn order(id: &str, lines: &[(&str, u32)]) -> NewOrder {
-    let at = DateTime::<Utc>::from_timestamp(1_763_700_000, 0).unwrap();
-    NewOrder {
-        channel: "shop".into(),
-        external_id: id.into(),
-        channel_ref: format!("#{id}"),
-        created_at: at,
-        updated_at: at,
-        ship_by: at + chrono::Duration::days(1),
-        address: Address {
-            name: "Ana Lima".into(),
-            address1: "Rua Augusta 12".into(),
-            city: "Lisboa".into(),
-            postcode: "1100-048".into(),
-            country: "PT".into(),
-            ..Address::default()
-        },
-        service: "standard".into(),
-        financial_status: "paid".into(),
-        total_minor: 1_000,
-        currency: "EUR".into(),
-        note: String::new(),
-        priority: 5,
-        lines: lines
-            .iter()
-            .map(|&(sku, qty)| NewOrderLine {
-                sku: sku.into(),
-                title: sku.into(),
-                qty,
-                unit_price_minor: 500,
-                requires_shipping: true,
-            })
-            .collect(),
-    }
 }
 
 struct Env {

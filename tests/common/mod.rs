@@ -1,0 +1,68 @@
+//! Builders the integration tests share: a SKU, a bin code, a paid order of
+//! the `shop` channel to Lisbon. Each test crate uses some of them.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use chrono::{DateTime, Utc};
+use packline::domain::{Address, BinCode, NewOrder, NewOrderLine, NewSku};
+
+pub fn bin(code: &str) -> BinCode {
+    code.parse().unwrap()
+}
+
+/// A plain SKU (no lots, no customs data) titled `Item CODE`.
+pub fn sku(code: &str) -> NewSku {
+    NewSku {
+        code: code.into(),
+        title: format!("Item {code}"),
+        gtins: Vec::new(),
+        length_mm: 120,
+        width_mm: 90,
+        height_mm: 100,
+        weight_g: 350,
+        lot_tracked: false,
+        expiry_tracked: false,
+        serial_tracked: false,
+        hs_code: None,
+        origin_country: None,
+        customs_value_minor: None,
+    }
+}
+
+/// A valid, paid order `#ID` of the `shop` channel with `qty` units per SKU,
+/// created 2025-11-21 04:40 UTC and due a day later.
+pub fn order<S: AsRef<str>>(id: &str, lines: &[(S, u32)]) -> NewOrder {
+    let at = DateTime::<Utc>::from_timestamp(1_763_700_000, 0).unwrap();
+    NewOrder {
+        channel: "shop".into(),
+        external_id: id.into(),
+        channel_ref: format!("#{id}"),
+        created_at: at,
+        updated_at: at,
+        ship_by: at + chrono::Duration::days(1),
+        address: Address {
+            name: "Ana Lima".into(),
+            address1: "Rua Augusta 12".into(),
+            city: "Lisboa".into(),
+            postcode: "1100-048".into(),
+            country: "PT".into(),
+            ..Address::default()
+        },
+        service: "standard".into(),
+        financial_status: "paid".into(),
+        total_minor: 1_000,
+        currency: "EUR".into(),
+        note: String::new(),
+        priority: 5,
+        lines: lines
+            .iter()
+            .map(|(sku, qty)| NewOrderLine {
+                sku: sku.as_ref().to_owned(),
+                title: sku.as_ref().to_owned(),
+                qty: *qty,
+                unit_price_minor: 500,
+                requires_shipping: true,
+            })
+            .collect(),
+    }
+}
