@@ -657,3 +657,29 @@ fn a_picker_picks_a_whole_wave_by_scans_with_one_short_pick() {
     );
     assert!(store.audit_allocation().unwrap().is_clean());
 }
+
+#[test]
+fn signing_out_mid_wave_gives_the_wave_back_and_others_see_who_holds_one() {
+    let (_dir, path) = demo_store(600);
+    let wave = supervisor_plans_a_wave(&path);
+    let store = Store::open(&path).unwrap();
+    let mut picker = app(&path, (120, 40));
+    press(&mut picker, KeyCode::F(3));
+    scan(&mut picker, &wave.to_string());
+    assert_eq!(picker.active(), packline::app::Active::Pick);
+    let lease = store.wave(wave).unwrap().lease.expect("taken");
+    assert_eq!((lease.station.as_str(), lease.operator.as_str()), ("TEST-1", "EMP-0002"));
+    // Another picker at another station sees who holds it, and is refused.
+    let mut other = signed_out(&path, (120, 40));
+    scan(&mut other, "EMP-0003");
+    let shown = screen(&other, (120, 40));
+    assert!(shown.contains("EMP-0002/TEST-1"), "{shown}");
+    scan(&mut other, &wave.to_string());
+    assert_eq!(other.active(), packline::app::Active::Waves);
+    assert!(other.take_bell());
+    assert!(screen(&other, (120, 40)).contains("is held by EMP-0002"));
+    // The first picker signs out: the wave is free at once.
+    scan(&mut picker, "CMD-LOGOUT");
+    assert!(store.wave(wave).unwrap().lease.is_none());
+    assert!(picker.pick().is_none());
+}

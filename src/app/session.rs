@@ -140,6 +140,13 @@ impl App {
     pub(super) fn sign_out(&mut self, why: &str) {
         let Some(operator) = self.session.operator.take() else { return };
         let actor = Actor::new(self.station.clone(), operator.badge.clone());
+        // A wave in hand goes back to the floor at once, not when its lease lapses.
+        if let Some(pick) = self.pick.take() {
+            if let Err(e) = self.store.leave_wave(&actor, pick.wave()) {
+                tracing::error!(error = %e, "cannot give a wave back at sign-out");
+            }
+            self.active = super::Active::Waves;
+        }
         if let Err(e) = self.store.record_session(&actor, SessionEvent::SignOut, &operator.badge, why) {
             tracing::error!(error = %e, "cannot audit a sign-out");
         }
