@@ -42,6 +42,8 @@ pub enum Command {
     Route(RouteArgs),
     /// Run the headline benchmarks, each beside its comparator.
     Bench(BenchArgs),
+    /// Print station documents as ZPL (today: the sheet of command barcodes).
+    Print(PrintArgs),
     /// Internal: a child process of `packline bench` and of the concurrency tests.
     #[command(hide = true)]
     Probe {
@@ -122,6 +124,37 @@ impl RouteArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PrintArgs {
+    #[command(subcommand)]
+    pub what: PrintWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintWhat {
+    /// A ZPL sheet of every command, quantity and carton barcode, to stick at a station.
+    Commands {
+        /// Write the ZPL to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+impl PrintArgs {
+    /// `packline print commands`: the sheet's ZPL to stdout or `--out FILE`.
+    fn run(&self, loaded: &Loaded) -> Result<()> {
+        let PrintWhat::Commands { out } = &self.what;
+        let quantities: Vec<u32> = crate::labels::zpl::SHEET_QUANTITIES.collect();
+        let cartons: Vec<String> = loaded.config.packing.cartons.iter().map(|c| c.code.clone()).collect();
+        let zpl = crate::labels::command_sheet(&crate::scan::barcode::COMMANDS, &quantities, &cartons);
+        if let Some(path) = out {
+            return std::fs::write(path, &zpl).map_err(Error::io(format!("cannot write {}", path.display())));
+        }
+        std::io::Write::write_all(&mut std::io::stdout(), zpl.as_bytes())
+            .map_err(Error::io("cannot write the sheet to stdout"))
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Smaller stores (about 100k orders), under a minute.
     #[arg(long)]
@@ -151,6 +184,7 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
         }
         Some(Command::Report(args)) => crate::report::run(cli.db.as_deref(), loaded, args.name, args.format),
         Some(Command::Route(args)) => args.run(loaded),
+        Some(Command::Print(args)) => args.run(loaded),
         Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
@@ -216,6 +250,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                 app.set_idle_sign_out(loaded.config.session.idle_minutes);
                 app.set_rules(loaded.config.rules.clone());
                 app.set_planning(layout, loaded.config.waves.clone());
+                app.set_shipping(&loaded.config);
                 app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
             }
             Err(e) => Err(e),

@@ -35,8 +35,14 @@ pub struct Config {
     pub allocation: AllocationConfig,
     pub waves: crate::planning::batching::WaveRules,
     pub abc: AbcConfig,
+    pub packing: crate::planning::cartonization::PackingConfig,
     pub session: SessionConfig,
+    pub weighing: WeighingConfig,
+    #[serde(default)]
+    pub rates: RatesConfig,
     pub scanner: ScannerConfig,
+    pub printer: crate::labels::PrinterConfig,
+    pub shipper: crate::labels::ShipperConfig,
     pub log: LogConfig,
     pub keymap: KeymapConfig,
 }
@@ -55,6 +61,68 @@ pub struct AllocationConfig {
 pub struct AbcConfig {
     /// Days of shipped orders that rank SKUs into classes A, B and C (1-3650).
     pub window_days: u32,
+}
+
+/// The `[weighing]` section: the weight check's tolerances and the scale.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeighingConfig {
+    /// Percent of the expected weight a package may be off (the larger of this and `tolerance_g` counts).
+    pub tolerance_pct: f64,
+    /// Grams a package may be off.
+    pub tolerance_g: u32,
+    /// `tcp://HOST:PORT`, `serial:/dev/DEVICE`, or empty: weights are typed.
+    pub scale: String,
+    /// How long to wait for a steady weight from the scale.
+    pub scale_timeout_ms: u64,
+}
+
+impl WeighingConfig {
+    /// The tolerances, for `planning::shipping::check_weight`.
+    #[must_use]
+    pub const fn rules(&self) -> crate::planning::shipping::WeightRules {
+        crate::planning::shipping::WeightRules { tolerance_pct: self.tolerance_pct, tolerance_g: self.tolerance_g }
+    }
+
+    /// The scale, if one is set (checked when the config loads).
+    #[must_use]
+    pub fn scale(&self) -> Option<crate::sync::scale::ScaleAddr> {
+        crate::sync::scale::ScaleAddr::parse(&self.scale).ok().flatten()
+    }
+
+    /// What is wrong with the section, if anything, naming the key.
+    pub fn check(&self) -> Result<(), String> {
+        self.rules().check()?;
+        crate::sync::scale::ScaleAddr::parse(&self.scale).map_err(|e| format!("weighing.scale: {e}"))?;
+        if !(100..=60_000).contains(&self.scale_timeout_ms) {
+            return Err(format!("weighing.scale_timeout_ms must be 100 to 60000, not {}", self.scale_timeout_ms));
+        }
+        Ok(())
+    }
+}
+
+/// The `[rates]` section: the carrier rate table, if not the bundled one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatesConfig {
+    pub file: Option<PathBuf>,
+}
+
+impl RatesConfig {
+    /// The rate table: the file named here, else the bundled `assets/rates.toml`;
+    /// read and checked, the error naming the file.
+    pub fn table(&self) -> Result<crate::planning::shipping::RateTable, String> {
+        let Some(path) = &self.file else { return Ok(crate::planning::shipping::RateTable::bundled()) };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!("cannot read the rates file {}: {e}; check `[rates] file` in the config", path.display())
+        })?;
+        crate::planning::shipping::RateTable::parse(&text).map_err(|e| {
+            format!(
+                "rates file {} is not valid: {e}; fix it, or remove `[rates] file` to use the bundled rates",
+                path.display()
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -184,6 +252,10 @@ impl Config {
         }
         config.rules.check().map_err(invalid)?;
         config.waves.check().map_err(invalid)?;
+        config.printer.check().map_err(invalid)?;
+        config.shipper.check().map_err(invalid)?;
+        config.weighing.check().map_err(invalid)?;
+        config.packing.check().map_err(invalid)?;
         if config.allocation.min_shelf_days > 3_650 {
             return Err(invalid(format!(
                 "allocation.min_shelf_days must be 0 to 3650, not {}",
@@ -336,6 +408,40 @@ mod tests {
         assert!(err("[abc]\nwindow_days = 0\n").contains("abc.window_days must be 1 to 3650, not 0"));
         assert!(err("[abc]\nwindow_days = -5\n").contains("invalid value"), "{}", err("[abc]\nwindow_days = -5\n"));
         assert!(err("[abc]\nwindow = 30\n").contains("unknown field `window`"));
+    }
+
+    #[test]
+    fn weighing_and_rates_are_checked() {
+        let config = Config::from_texts(None, "-").unwrap().config;
+        assert_eq!(config.weighing.rules().allowed_g(2_000), 100);
+        assert!(config.weighing.scale().is_none(), "weights are typed by default");
+        // Every carrier service the default rules map to is in the bundled rates.
+        let table = config.rates.table().unwrap();
+        for (name, rule) in &config.rules.services {
+            assert!(table.find(&rule.carrier).is_some(), "{name}: {}", rule.carrier);
+        }
+        let loaded = Config::from_texts(Some("[weighing]\nscale = \"tcp://10.0.0.7:4001\"\n"), "u").unwrap();
+        assert_eq!(loaded.config.weighing.scale().unwrap().to_string(), "tcp://10.0.0.7:4001");
+        let err = |text: &str| Config::from_texts(Some(text), "u.toml").unwrap_err().to_string();
+        let e = err("[weighing]\ntolerance_pct = 101\n");
+        assert!(e.contains("weighing.tolerance_pct must be 0 to 100, not 101"), "{e}");
+        let e = err("[weighing]\nscale = \"COM1\"\n");
+        assert!(e.contains("weighing.scale: scale \"COM1\" is neither tcp://HOST:PORT nor serial:/dev/DEVICE"), "{e}");
+        let e = err("[weighing]\nscale_timeout_ms = 0\n");
+        assert!(e.contains("weighing.scale_timeout_ms must be 100 to 60000, not 0"), "{e}");
+        let e = err("[rates]\nfiles = \"r.toml\"\n");
+        assert!(e.contains("unknown field `files`"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rates.toml");
+        std::fs::write(&path, crate::planning::shipping::BUNDLED_RATES.replace("home = \"DE\"", "home = \"AT\""))
+            .unwrap();
+        let rates = RatesConfig { file: Some(path.clone()) };
+        assert_eq!(rates.table().unwrap().home, "AT");
+        std::fs::write(&path, "home = \"DE\"\n").unwrap();
+        let e = rates.table().unwrap_err();
+        assert!(e.starts_with(&format!("rates file {} is not valid: ", path.display())), "{e}");
+        let e = RatesConfig { file: Some(dir.path().join("missing.toml")) }.table().unwrap_err();
+        assert!(e.starts_with("cannot read the rates file "), "{e}");
     }
 
     #[test]

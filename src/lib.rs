@@ -13,6 +13,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod errors;
+pub mod labels;
 pub mod logging;
 pub mod planning;
 pub mod report;

@@ -33,12 +33,14 @@ fn demo_store(orders: u64) -> (TempDir, std::path::PathBuf) {
 }
 
 /// The console on `path`, signed in by scanning a picker's badge, switched
-/// from the waves (where pickers start) to the order queue.
+/// from the waves (where pickers start) past packing to the order queue.
 fn app(path: &std::path::Path, size: (u16, u16)) -> App {
     let mut app = signed_out(path, size);
     scan(&mut app, "EMP-0002");
     assert_eq!(app.operator().map(|o| o.badge.as_str()), Some("EMP-0002"));
     assert_eq!(app.active(), packline::app::Active::Waves, "pickers start on the waves");
+    press(&mut app, KeyCode::F(3));
+    assert_eq!(app.active(), packline::app::Active::Pack, "F3 goes round: waves, packing, orders");
     press(&mut app, KeyCode::F(3));
     assert_eq!(app.active(), packline::app::Active::Queue);
     app

@@ -75,6 +75,12 @@ pub enum Action {
     ToggleWalk,
     /// Picking: leave the wave (another station may go on with it).
     LeaveWave,
+    /// Packing: take back the last verified scan.
+    UndoPackScan,
+    /// Packing: print the open order's labels again.
+    ReprintLabels,
+    /// Packing: close the end-of-day manifests, marking the packages shipped (supervisors only).
+    CloseManifest,
 }
 
 impl Action {
@@ -91,7 +97,8 @@ impl Action {
             | Self::NewWave
             | Self::ReleaseWave
             | Self::CancelWave
-            | Self::TakeOverWave => Some(Role::Supervisor),
+            | Self::TakeOverWave
+            | Self::CloseManifest => Some(Role::Supervisor),
             _ => None,
         }
     }
@@ -109,6 +116,7 @@ impl Action {
             Self::ReleaseWave => "release a wave",
             Self::CancelWave => "cancel a wave",
             Self::TakeOverWave => "take over a wave",
+            Self::CloseManifest => "close a manifest",
             _ => "do that",
         }
     }

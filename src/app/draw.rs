@@ -35,6 +35,14 @@ impl App {
                 (Action::SwitchScreen, "Orders"),
                 (Action::Quit, "Quit"),
             ],
+            Active::Pack => &[
+                (Action::UndoPackScan, "Undo"),
+                (Action::ReprintLabels, "Reprint"),
+                (Action::CloseManifest, "Manifest"),
+                (Action::SwitchScreen, "Orders"),
+                (Action::ToggleHelp, "Help"),
+                (Action::Quit, "Quit"),
+            ],
             Active::Pick => &[
                 (Action::ShortPick, "Short"),
                 (Action::ToggleWalk, "View"),
@@ -82,6 +90,7 @@ impl Widget for &App {
             match (self.active, &self.pick) {
                 (Active::Pick, Some(pick)) => pick.render(main, buf),
                 (Active::Waves | Active::Pick, _) => self.waves.render(main, buf),
+                (Active::Pack, _) => self.pack.render(main, buf),
                 (Active::Queue, _) => self.queue.render(main, buf),
             }
             self.hints().render(hints, buf);

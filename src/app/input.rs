@@ -95,6 +95,13 @@ impl App {
         self.scan_options.today = self.now.date_naive();
         self.session.last_activity = self.now;
         let parsed = crate::scan::parse(code, &self.scan_options);
+        // At the pack station a badge may be a supervisor approving a weight.
+        if self.active == Active::Pack && self.pack.weight_hold.is_some() && matches!(parsed, Ok(Scan::Badge(_))) {
+            if let Ok(scan) = parsed {
+                self.pack_scan(scan, code);
+            }
+            return;
+        }
         // A badge signs in (after signing out whoever was signed in).
         if let Ok(Scan::Badge(badge)) = &parsed {
             self.sign_out("another badge was scanned");
@@ -116,6 +123,14 @@ impl App {
             match parsed {
                 Ok(scan) => self.pick_scan(scan, code),
                 Err(e) => self.show_error(format!("Scan refused: {e}.")),
+            }
+            return;
+        }
+        if self.active == Active::Pack && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            self.help_open = false;
+            match parsed {
+                Ok(scan) => self.pack_scan(scan, code),
+                Err(e) => self.pack_refused_scan(format!("Scan refused: {e}.")),
             }
             return;
         }

@@ -25,6 +25,7 @@ pub struct KeymapConfig {
     pub order_queue: Vec<BindingConfig>,
     pub waves: Vec<BindingConfig>,
     pub pick: Vec<BindingConfig>,
+    pub pack: Vec<BindingConfig>,
 }
 
 /// Which bindings apply.
@@ -34,6 +35,7 @@ pub enum Section {
     OrderQueue,
     Waves,
     Pick,
+    Pack,
 }
 
 impl Section {
@@ -44,6 +46,7 @@ impl Section {
             Self::OrderQueue => "Order queue",
             Self::Waves => "Waves",
             Self::Pick => "Picking",
+            Self::Pack => "Packing",
         }
     }
 }
@@ -162,6 +165,7 @@ impl Keymap {
             (Section::OrderQueue, "order_queue", &config.order_queue),
             (Section::Waves, "waves", &config.waves),
             (Section::Pick, "pick", &config.pick),
+            (Section::Pack, "pack", &config.pack),
         ] {
             let mut bindings = Vec::with_capacity(list.len());
             for b in list {
@@ -217,7 +221,7 @@ mod tests {
         let config: KeymapConfig = toml::from_str(
             "global = [{ on = \"q\", run = \"quit\", desc = \"Quit\" }]\n\
              order_queue = [{ on = \"q\", run = \"toggle_sort\", desc = \"Sort\" }, { on = \"j\", run = \"select_next\", desc = \"Down\" }]\n\
-             waves = []\npick = []",
+             waves = []\npick = []\npack = []",
         )
         .unwrap();
         let keymap = Keymap::from_config(&config).unwrap();
@@ -231,11 +235,11 @@ mod tests {
     #[test]
     fn an_unknown_action_or_key_is_refused() {
         let bad: Result<KeymapConfig, _> = toml::from_str(
-            "global = [{ on = \"q\", run = \"explode\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []",
+            "global = [{ on = \"q\", run = \"explode\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []\npack = []",
         );
         assert!(bad.is_err());
         let config: KeymapConfig = toml::from_str(
-            "global = [{ on = \"hyper-q\", run = \"quit\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []",
+            "global = [{ on = \"hyper-q\", run = \"quit\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []\npack = []",
         )
         .unwrap();
         assert_eq!(Keymap::from_config(&config).unwrap_err(), "keymap.global: unknown key \"hyper-q\"");

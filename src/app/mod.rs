@@ -8,6 +8,7 @@ pub mod event;
 mod input;
 pub mod keymap;
 mod orders;
+mod packing;
 mod run;
 mod session;
 mod waves;
@@ -19,6 +20,7 @@ use ratatui::layout::Rect;
 use crate::scan::ParseOptions;
 use crate::scan::wedge::{Wedge, WedgeConfig};
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
+use crate::screens::pack::PackScreen;
 use crate::screens::pick::PickScreen;
 use crate::screens::scanner_test::ScannerTestScreen;
 use crate::screens::waves::WavesScreen;
@@ -42,6 +44,8 @@ pub enum Active {
     Waves,
     /// Picking a wave (`App::pick` is set).
     Pick,
+    /// The pack station.
+    Pack,
 }
 
 /// Why the app stopped.
@@ -90,6 +94,12 @@ pub struct App {
     wave_rules: crate::planning::batching::WaveRules,
     /// When this station last renewed its wave lease (or released expired ones).
     last_heartbeat: DateTime<Utc>,
+    pack: PackScreen,
+    /// Orders opened at this pack station lately, newest last (to name the
+    /// order an item really belongs to).
+    pack_recent: Vec<crate::domain::OrderNumber>,
+    /// Packing: cartons, weighing, carrier rates, labels and the printer.
+    shipping: packing::Shipping,
 }
 
 impl std::fmt::Debug for App {
@@ -127,13 +137,16 @@ impl App {
             scanner_test: None,
             help_scroll: 0,
             address_form: None,
-            rules: defaults.rules,
+            rules: defaults.rules.clone(),
             active: Active::Queue,
             waves: WavesScreen::new(now),
             pick: None,
             layout: crate::domain::Layout::demo(),
-            wave_rules: defaults.waves,
+            wave_rules: defaults.waves.clone(),
             last_heartbeat: now,
+            pack: PackScreen::new(now),
+            pack_recent: Vec::new(),
+            shipping: packing::Shipping::from_config(&defaults),
         };
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
@@ -232,7 +245,8 @@ impl App {
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::SwitchScreen => match self.active {
                 Active::Queue => self.show_waves(),
-                Active::Waves => {
+                Active::Waves => self.active = Active::Pack,
+                Active::Pack => {
                     self.active = Active::Queue;
                     self.refresh_counts();
                     let command = self.queue.reload_in_place();
@@ -241,6 +255,7 @@ impl App {
                 Active::Pick => self.show_error("Leave the wave first (Esc); it stays yours meanwhile.".into()),
             },
             _ if self.active == Active::Waves => self.waves_action(action),
+            _ if self.active == Active::Pack => self.pack_action(action),
             _ if self.active == Active::Pick => self.pick_action(action),
             Action::HoldOrder | Action::ReleaseOrder | Action::CancelOrder => self.queue.ask_why(action),
             Action::EditAddress => self.edit_address(),
@@ -259,6 +274,7 @@ impl App {
         match self.active {
             Active::Queue => self.queue.on_error(message),
             Active::Waves => self.waves.on_error(message),
+            Active::Pack => self.pack.on_error(message),
             Active::Pick => match self.pick.as_mut() {
                 Some(pick) => pick.on_error(message),
                 None => self.waves.on_error(message),
@@ -273,6 +289,7 @@ impl App {
             Active::Queue => Section::OrderQueue,
             Active::Waves => Section::Waves,
             Active::Pick => Section::Pick,
+            Active::Pack => Section::Pack,
         }
     }
 
@@ -341,6 +358,18 @@ impl App {
             }
             return;
         }
+        if self.active == Active::Pack {
+            // While a banner or a weight approval is up, keys belong to them.
+            let busy = self.pack.alert.is_some() || self.pack.weight_hold.is_some();
+            match action {
+                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
+                Some(action) if !busy && !matches!(key.code, crossterm::event::KeyCode::Char('0'..='9')) => {
+                    self.dispatch(action);
+                }
+                _ => self.pack_key(key),
+            }
+            return;
+        }
         if self.queue.prompt.is_some() {
             // The "why?" takes the keys; only ctrl-bound quit escapes it.
             if pressed.ctrl && action == Some(Action::Quit) {
@@ -378,6 +407,7 @@ impl App {
         self.now = now;
         self.queue.now = now;
         self.waves.now = now;
+        self.pack.now = now;
         if let Some(pick) = self.pick.as_mut() {
             pick.now = now;
         }
@@ -399,6 +429,7 @@ impl App {
         match self.active {
             Active::Waves => self.reload_waves(),
             Active::Pick => self.reload_pick(),
+            Active::Pack => self.reload_pack(),
             Active::Queue => {}
         }
         self.refresh_counts();

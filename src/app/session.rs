@@ -129,8 +129,11 @@ impl App {
         let command = self.queue.reload_from_start();
         self.run_command(command);
         self.pick = None;
-        if self.session.operator.as_ref().is_some_and(|o| o.role == crate::domain::Role::Picker) {
+        let role = self.session.operator.as_ref().map(|o| o.role);
+        if role == Some(crate::domain::Role::Picker) {
             self.show_waves();
+        } else if role == Some(crate::domain::Role::Packer) {
+            self.show_pack();
         } else {
             self.active = super::Active::Queue;
         }

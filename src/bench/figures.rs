@@ -74,7 +74,9 @@ fn render_queue(plan: &Plan, db: &Path) -> Result<Figure> {
     let store = Store::open(db)?;
     let loaded = Config::from_texts(None, "(built-in defaults)")?;
     let mut app = App::new(store, loaded.keymap, "BENCH", Utc::now(), (200, 50));
-    app.scan("EMP-0004"); // a packer: the console opens on the order queue
+    // A packer's badge, then F3 from the pack station to the order queue.
+    app.scan("EMP-0004");
+    app.dispatch(crate::app::action::Action::SwitchScreen);
     let area = Rect::new(0, 0, 200, 50);
     let mut previous = Buffer::empty(area);
     let mut current = Buffer::empty(area);

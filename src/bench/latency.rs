@@ -119,6 +119,9 @@ pub(super) fn scan_to_frame(db: &Path, orders: u64, samples: usize, note: &str) 
     console.wait_until(Duration::from_secs(30), |c| c.shows("Scan your badge"))?;
     console.send(b"EMP-0004\r")?;
     console.wait_until(Duration::from_secs(30), |c| c.shows("EMP-0004 Marek Nowak"))?;
+    // A packer starts at the pack station: F3 goes on to the order queue.
+    console.send(b"\x1bOR")?;
+    console.wait_until(Duration::from_secs(30), |c| c.shows("Open"))?;
     let codes: Vec<String> =
         (0..samples).map(|i| format!("ORD-{:06}", 1 + (i as u64 * 7_919) % orders.max(1))).collect();
     let mut scans = Vec::with_capacity(samples);

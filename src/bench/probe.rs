@@ -128,7 +128,9 @@ fn start_up(db: &Path, probe: &Probe) -> Result<()> {
         let loaded = Config::from_texts(None, "(built-in defaults)")?;
         let mut terminal = Terminal::new(TestBackend::new(200, 50)).map_err(|e| Error::Other(e.to_string()))?;
         let mut app = App::new(store, loaded.keymap, "BENCH", chrono::Utc::now(), (200, 50));
-        app.scan("EMP-0004"); // a packer: the console opens on the order queue
+        // A packer's badge, then F3 from the pack station to the order queue.
+        app.scan("EMP-0004");
+        app.dispatch(Action::SwitchScreen);
         terminal.draw(|f| f.render_widget(&app, f.area())).map_err(|e| Error::Other(e.to_string()))?;
         // The first frame is what the start-up figure times; the pages after it
         // are there so the memory figure reflects a console in use.

@@ -1,9 +1,12 @@
 //! Planning: pure rules and algorithms over domain data: `rules` (order
-//! validation), `routing` (pick routes), `batching` (wave planning) and
-//! `abc` (SKU classes and slotting).
+//! validation), `routing` (pick routes), `batching` (wave planning),
+//! `abc` (SKU classes and slotting) and `shipping` (weight check, scale lines,
+//! carrier service choice).
 //! Per the dependency rule this module imports only `domain`.
 
 pub mod abc;
 pub mod batching;
+pub mod cartonization;
 pub mod routing;
 pub mod rules;
+pub mod shipping;

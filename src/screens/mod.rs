@@ -4,6 +4,7 @@
 pub mod address_form;
 pub mod help;
 pub mod order_queue;
+pub mod pack;
 pub mod pick;
 pub mod scanner_test;
 pub mod sign_in;

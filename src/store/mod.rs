@@ -13,6 +13,7 @@ mod holds;
 mod inserter;
 mod leases;
 mod orders;
+mod packing;
 mod picking;
 mod queue;
 mod schema;
@@ -29,6 +30,7 @@ use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, Transition
 pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use catalog::{SessionEvent, Totals};
 pub use orders::{ImportSummary, SeedOrder};
+pub use packing::{ManifestSummary, NewPackage, PackageIds};
 pub use picking::PickDone;
 pub use schema::{LATEST_VERSION, Pragmas};
 pub use slotting::{SlottingInputs, StockPlacement};

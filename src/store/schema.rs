@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_allocation.sql"),
     include_str!("migrations/0003_waves.sql"),
+    include_str!("migrations/0004_packing.sql"),
 ];
 
 /// The schema version this program writes.
