@@ -685,3 +685,118 @@ fn signing_out_mid_wave_gives_the_wave_back_and_others_see_who_holds_one() {
     assert!(store.wave(wave).unwrap().lease.is_none());
     assert!(picker.pick().is_none());
 }
+
+/// A picked order of the demo with its lines (SKU code, units).
+fn picked_order(path: &std::path::Path, skip: usize) -> (OrderNumber, Vec<(String, u32)>) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    let id: i64 = raw
+        .query_row(
+            "SELECT o.id FROM orders o WHERE o.status = 'picked'
+               AND NOT EXISTS (SELECT 1 FROM order_lines l JOIN skus k ON k.id = l.sku_id
+                               WHERE l.order_id = o.id AND (k.lot_tracked = 1 OR k.serial_tracked = 1))
+               AND (SELECT sum(qty) FROM order_lines WHERE order_id = o.id) <= 6
+             ORDER BY o.id LIMIT 1 OFFSET ?1",
+            [skip as i64],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let lines = raw
+        .prepare("SELECT sku_code, qty FROM order_lines WHERE order_id = ?1 AND requires_shipping = 1 ORDER BY line_no")
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    (OrderNumber(id), lines)
+}
+
+/// Presses Enter with no weight typed and reads the expected weight from the prompt.
+fn expected_weight(app: &mut App) -> u32 {
+    press(app, KeyCode::Enter);
+    let message = app.pack().message.clone().unwrap().1;
+    let grams = message.split("expected about ").nth(1).and_then(|rest| rest.split(' ').next()).unwrap_or_default();
+    grams.parse().unwrap_or_else(|_| panic!("{message}"))
+}
+
+#[test]
+fn a_packer_verifies_every_unit_prints_labels_and_a_supervisor_ships_the_manifest() {
+    let (dir, path) = demo_store(600);
+    let store = Store::open(&path).unwrap();
+    let mut app = signed_out(&path, (120, 40));
+    scan(&mut app, "EMP-0004");
+    assert_eq!(app.active(), packline::app::Active::Pack, "packers start at the pack station");
+    let (number, lines) = picked_order(&path, 0);
+    scan(&mut app, &number.to_string());
+    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Packing);
+    // A wrong item: red banner and bell; nothing continues until acknowledged.
+    scan(&mut app, "ZZZ-NOT-IN-ORDER");
+    assert!(app.take_bell());
+    assert!(app.pack().alert.as_deref().unwrap().starts_with("UNKNOWN ITEM"), "{:?}", app.pack().alert);
+    assert!(screen(&app, (120, 40)).contains("Scan CMD-OK or press Enter to carry on."));
+    scan(&mut app, &lines[0].0);
+    assert_eq!(store.pack_order(number).unwrap().scanned_units(), 0, "blocked while the banner is up");
+    scan(&mut app, "CMD-OK");
+    assert!(app.pack().alert.is_none());
+    // Every unit, one too many of the first line, then undo and redo one.
+    for (sku, qty) in &lines {
+        for _ in 0..*qty {
+            scan(&mut app, sku);
+        }
+    }
+    scan(&mut app, &lines[0].0);
+    assert!(app.pack().alert.as_deref().unwrap().starts_with("ONE TOO MANY"));
+    press(&mut app, KeyCode::Enter);
+    let units: u32 = lines.iter().map(|(_, q)| q).sum();
+    assert_eq!(store.pack_order(number).unwrap().scanned_units(), units);
+    scan(&mut app, "CMD-UNDO");
+    assert_eq!(store.pack_order(number).unwrap().scanned_units(), units - 1);
+    scan(&mut app, &lines.last().unwrap().0);
+    assert!(app.pack().order.as_ref().unwrap().complete());
+    assert!(screen(&app, (120, 40)).contains("All units verified"));
+    // Weigh: the expected weight, typed, completes the pack and prints.
+    let grams = expected_weight(&mut app);
+    type_text(&mut app, &grams.to_string());
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Packed, "{:?}", app.pack().message);
+    let packages = store.shipments(number).unwrap();
+    assert!(!packages.is_empty());
+    assert!(packages[0].tracking.parse::<packline::domain::shipment::TrackingNumber>().is_ok());
+    let spooled: Vec<String> = std::fs::read_dir(dir.path().join("spool"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(spooled.iter().any(|f| f.contains(&format!("label-{number}-1"))), "{spooled:?}");
+    assert!(spooled.iter().any(|f| f.contains(&format!("slip-{number}"))), "{spooled:?}");
+    // A second order weighs far too much: a supervisor's badge and PIN approve it.
+    let (second, lines) = picked_order(&path, 0);
+    scan(&mut app, &second.to_string());
+    for (sku, qty) in &lines {
+        scan(&mut app, &format!("QTY-{qty}"));
+        scan(&mut app, sku);
+    }
+    let grams = expected_weight(&mut app) * 2 + 500;
+    type_text(&mut app, &grams.to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.take_bell());
+    assert!(app.pack().weight_hold.is_some());
+    assert_eq!(store.order_status(second).unwrap(), OrderStatus::Packing);
+    scan(&mut app, "EMP-0001");
+    assert_eq!(app.operator().unwrap().badge, "EMP-0004", "the badge approves, it does not sign in");
+    type_text(&mut app, packline::demo::DEMO_PIN);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(store.order_status(second).unwrap(), OrderStatus::Packed, "{:?}", app.pack().message);
+    let events = store.order_detail(second, 20).unwrap().unwrap().events;
+    assert!(events.iter().any(|e| e.details.contains("approved by EMP-0001")), "{events:?}");
+    // The end-of-day manifest needs a supervisor.
+    press(&mut app, KeyCode::F(5));
+    assert!(app.take_bell());
+    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Packed);
+    let mut boss = supervisor(&path);
+    press(&mut boss, KeyCode::F(3));
+    press(&mut boss, KeyCode::F(3));
+    assert_eq!(boss.active(), packline::app::Active::Pack);
+    press(&mut boss, KeyCode::F(5));
+    assert!(boss.pack().message.as_ref().unwrap().1.contains("shipped"), "{:?}", boss.pack().message);
+    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Shipped);
+    assert_eq!(store.order_status(second).unwrap(), OrderStatus::Shipped);
+}

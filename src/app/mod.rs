@@ -100,6 +100,8 @@ pub struct App {
     pack_recent: Vec<crate::domain::OrderNumber>,
     /// Packing: cartons, weighing, carrier rates, labels and the printer.
     shipping: packing::Shipping,
+    /// Network print jobs that failed in the background.
+    print_failures: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl std::fmt::Debug for App {
@@ -147,6 +149,7 @@ impl App {
             pack: PackScreen::new(now),
             pack_recent: Vec::new(),
             shipping: packing::Shipping::from_config(&defaults),
+            print_failures: std::sync::Arc::default(),
         };
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
@@ -422,8 +425,9 @@ impl App {
             }
         };
         self.heartbeat();
+        let printing_failed = self.print_failures();
         if version == self.data_version {
-            return minute_changed;
+            return minute_changed || printing_failed;
         }
         self.data_version = version;
         match self.active {

@@ -345,9 +345,12 @@ impl App {
         }
     }
 
-    /// Prints every package's label and the packing slip.
+    /// Prints every package's label and the packing slip. A spool folder is
+    /// written at once; a network printer gets its jobs from a thread (the
+    /// console never waits on the network), and a failure shows on the next tick.
     fn print(&self, order: &PackOrder) -> Result<(), String> {
         let printer = self.shipping.printer.printer(self.store.path());
+        let mut jobs = Vec::new();
         let ship_to = self.store.order_as_received(order.number).ok().flatten().map(|o| o.address).unwrap_or_default();
         for package in &order.packages {
             let (Ok(tracking), Ok(sscc)) = (package.tracking.parse(), package.sscc.parse()) else {
@@ -366,7 +369,7 @@ impl App {
                 sscc,
             };
             let name = format!("label-{}-{}", order.number, package.package_no);
-            crate::labels::send(&printer, &name, &crate::labels::shipping_label(&label)).map_err(|e| e.to_string())?;
+            jobs.push((name, crate::labels::shipping_label(&label)));
         }
         let slip = SlipData {
             order: order.number,
@@ -378,8 +381,37 @@ impl App {
                 .collect(),
             gift_note: order.gift_note().map(str::to_owned),
         };
-        crate::labels::send(&printer, &format!("slip-{}", order.number), &crate::labels::packing_slip(&slip))
-            .map_err(|e| e.to_string())
+        jobs.push((format!("slip-{}", order.number), crate::labels::packing_slip(&slip)));
+        let send_all = move |printer: &crate::labels::Printer| -> Result<(), String> {
+            for (name, zpl) in &jobs {
+                crate::labels::send(printer, name, zpl).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        };
+        match printer {
+            crate::labels::Printer::Spool { .. } => send_all(&printer),
+            crate::labels::Printer::Tcp { .. } => {
+                let failures = std::sync::Arc::clone(&self.print_failures);
+                std::thread::spawn(move || {
+                    if let Err(e) = send_all(&printer) {
+                        tracing::error!(error = %e, "printing failed");
+                        if let Ok(mut failed) = failures.lock() {
+                            failed.push(e);
+                        }
+                    }
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Shows a print job that failed in the background (called on every tick).
+    pub(super) fn print_failures(&mut self) -> bool {
+        let failed: Vec<String> = self.print_failures.lock().map(|mut f| std::mem::take(&mut *f)).unwrap_or_default();
+        let Some(last) = failed.last() else { return false };
+        self.pack.on_error(format!("{last}. The pack is saved: CMD-REPRINT once the printer is back."));
+        self.bell = true;
+        true
     }
 
     fn report_print(&mut self, printed: Result<(), String>, done: &str) {

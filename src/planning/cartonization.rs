@@ -29,7 +29,44 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct PackingConfig {
     /// The cartons and mailers at the pack stations.
+    #[serde(deserialize_with = "cartons")]
     pub cartons: Vec<Carton>,
+}
+
+/// Reads the carton list entry by entry, so a missing or mistyped field is
+/// reported with its carton (serde's message names only the field).
+fn cartons<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Carton>, D::Error> {
+    struct Cartons;
+    impl<'de> serde::de::Visitor<'de> for Cartons {
+        type Value = Vec<Carton>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of cartons")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Carton>, A::Error> {
+            let mut cartons = Vec::new();
+            loop {
+                match seq.next_element::<Carton>() {
+                    Ok(Some(carton)) => cartons.push(carton),
+                    Ok(None) => return Ok(cartons),
+                    Err(e) => {
+                        // On one line: TOML's message puts "in `field`" on the next.
+                        let why = e
+                            .to_string()
+                            .lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let n = cartons.len() + 1;
+                        return Err(serde::de::Error::custom(format_args!("packing.cartons: carton {n}: {why}")));
+                    }
+                }
+            }
+        }
+    }
+    deserializer.deserialize_seq(Cartons)
 }
 
 impl PackingConfig {

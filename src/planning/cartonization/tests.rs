@@ -278,9 +278,15 @@ fn the_bundled_defaults_are_valid() {
     packing.check().unwrap();
     assert!(packing.cartons.iter().any(|c| c.mailer) && packing.cartons.iter().any(|c| !c.mailer));
     assert!(packing.cartons.len() >= 5);
-    let err = toml::from_str::<PackingConfig>("cartons = [{ code = \"M\", name = \"Box M\", inner_mm = [1, 2, 3] }]")
-        .unwrap_err();
-    assert!(err.message().contains("missing field `tare_g`"), "{err}");
+    // A field serde rejects is reported with its carton, on one line.
+    let err = |entries: &str| toml::from_str::<PackingConfig>(entries).unwrap_err().message().to_owned();
+    let ok = "code = \"S\", name = \"Box S\", inner_mm = [300, 200, 150], tare_g = 200, max_weight_g = 10000";
+    assert_eq!(
+        err(&format!("cartons = [{{ {ok} }}, {{ code = \"M\", name = \"Box M\", inner_mm = [1, 2, 3] }}]")),
+        "packing.cartons: carton 2: missing field `tare_g`"
+    );
+    let e = err(&format!("cartons = [{{ {ok} }}, {{ {} }}]", ok.replace("[300, 200, 150]", "[300, 200]")));
+    assert_eq!(e, "packing.cartons: carton 2: invalid length 2, expected an array of length 3 in `inner_mm`");
 }
 
 /// Units from 10 to 450 mm a side (now and then up to 1,300 mm, too long for
