@@ -124,10 +124,15 @@ fn completing_writes_shipments_and_the_outbox_once_and_the_manifest_ships() {
     assert_eq!(outbox, 1);
     assert!(payload.contains(&packages[0].tracking) && payload.contains("\"external_id\":\"1\""), "{payload}");
     // The manifest hands the packages over and ships the order.
+    let midnight = DateTime::<Utc>::from_timestamp(0, 0).unwrap();
+    let waiting = store.manifest_report(midnight).unwrap();
+    assert_eq!(waiting.iter().map(|r| (r.manifest, r.package_no)).collect::<Vec<_>>(), [(None, 1), (None, 2)]);
     assert_eq!(store.open_manifests().unwrap(), [("DHL".to_owned(), 2)]);
     let manifest = store.close_manifest(&packer(), "DHL").unwrap();
     assert_eq!((manifest.packages, manifest.orders), (2, 1));
     assert_eq!(store.order_status(one).unwrap(), OrderStatus::Shipped);
     assert_eq!(store.manifest_packages(manifest.id).unwrap().len(), 2);
+    let handed = store.manifest_report(midnight).unwrap();
+    assert!(handed.iter().all(|r| r.manifest == Some(manifest.id) && r.closed_at.is_some()), "{handed:?}");
     assert!(store.close_manifest(&packer(), "DHL").unwrap_err().to_string().contains("no packed DHL packages"));
 }

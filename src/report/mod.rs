@@ -2,10 +2,11 @@
 //! report builds a [`Report`] (named columns, rows of plain values, a few
 //! facts about the whole) and one set of writers prints any report as an
 //! aligned terminal table, one JSON object, or CSV with a header. Today
-//! `slotting`; the other names of DESIGN come with their issues.
+//! `slotting` and `manifest`; the other names of DESIGN come with their issues.
 //!
 //! An edge like `cli`: reports read the store and call `planning`.
 
+pub mod manifest;
 pub mod slotting;
 
 use std::io::{self, Write};
@@ -23,6 +24,8 @@ use crate::store::Store;
 pub enum ReportName {
     /// Stock whose bin zone does not match its SKU's ABC class, with a move.
     Slotting,
+    /// Packages waiting for the carrier, and today's handed-over manifests.
+    Manifest,
 }
 
 /// How a report is printed.
@@ -231,6 +234,7 @@ pub fn run(db: Option<&Path>, loaded: &Loaded, name: ReportName, format: Format)
     let store = Store::open(&path)?;
     let report = match name {
         ReportName::Slotting => slotting::build(&store, &layout, loaded.config.abc.window_days, chrono::Utc::now())?,
+        ReportName::Manifest => manifest::build(&store, chrono::Utc::now())?,
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     match report.write(format, &mut out).and_then(|()| out.flush()) {

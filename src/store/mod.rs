@@ -30,7 +30,7 @@ use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, Transition
 pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use catalog::{SessionEvent, Totals};
 pub use orders::{ImportSummary, SeedOrder};
-pub use packing::{ManifestSummary, NewPackage, PackageIds};
+pub use packing::{ManifestRow, ManifestSummary, NewPackage, PackageIds};
 pub use picking::PickDone;
 pub use schema::{LATEST_VERSION, Pragmas};
 pub use slotting::{SlottingInputs, StockPlacement};

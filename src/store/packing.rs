@@ -29,6 +29,22 @@ pub struct PackageIds {
 /// One package on a manifest: (order, package no, tracking, SSCC, weight g).
 pub type ManifestPackage = (OrderNumber, u32, String, String, u32);
 
+/// One package in the manifest report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRow {
+    pub carrier: String,
+    /// `None`: packed, not yet handed over.
+    pub manifest: Option<i64>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub order: OrderNumber,
+    pub package_no: u32,
+    pub packages: u32,
+    pub service: String,
+    pub tracking: String,
+    pub sscc: String,
+    pub weight_g: u32,
+}
+
 /// What a manifest handed over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestSummary {
@@ -308,6 +324,34 @@ impl Store {
         )?;
         let rows =
             stmt.query_map([id], |r| Ok((OrderNumber(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Packages for the manifest report: those not yet handed over (packed
+    /// orders) and those on manifests closed since `since`, by carrier,
+    /// manifest (open first) and order.
+    pub fn manifest_report(&self, since: chrono::DateTime<chrono::Utc>) -> Result<Vec<ManifestRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.carrier, s.manifest_id, m.closed_at, s.order_id, s.package_no, s.packages, s.service, s.tracking,
+                    s.sscc, coalesce(s.measured_g, s.weight_g)
+             FROM shipments s JOIN orders o ON o.id = s.order_id LEFT JOIN manifests m ON m.id = s.manifest_id
+             WHERE (s.manifest_id IS NULL AND o.status = 'packed') OR m.closed_at >= ?1
+             ORDER BY s.carrier, s.manifest_id IS NOT NULL, s.manifest_id, s.order_id, s.package_no",
+        )?;
+        let rows = stmt.query_map([since.timestamp()], |r| {
+            Ok(ManifestRow {
+                carrier: r.get(0)?,
+                manifest: r.get(1)?,
+                closed_at: r.get::<_, Option<i64>>(2)?.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+                order: OrderNumber(r.get(3)?),
+                package_no: r.get(4)?,
+                packages: r.get(5)?,
+                service: r.get(6)?,
+                tracking: r.get(7)?,
+                sscc: r.get(8)?,
+                weight_g: r.get(9)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
