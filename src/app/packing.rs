@@ -152,7 +152,12 @@ impl App {
         let complete = order.complete() && order.packages.is_empty();
         self.pack.suggestion = complete.then(|| {
             let packing = cartonization::suggest(&self.shipping.cartons, &items(&order));
-            packing.packages.iter().map(carton_name).collect::<Vec<_>>().join(" + ")
+            let named = |p: &Package| {
+                p.carton
+                    .as_ref()
+                    .map_or_else(|| "its own packaging (too big for any carton)".to_owned(), |c| format!("carton {c}"))
+            };
+            packing.packages.iter().map(named).collect::<Vec<_>>().join(" + ")
         });
         self.pack.on_order(order);
     }
@@ -336,10 +341,7 @@ impl App {
                 let order = self.pack.order.clone();
                 let printed = order.as_ref().map_or(Ok(()), |o| self.print(o));
                 let late = if choice.late { " (it will be late)" } else { "" };
-                self.report_print(
-                    printed,
-                    &format!("{number} is packed: {} {}{late}. Labels printed.", choice.carrier, choice.service),
-                );
+                self.report_print(printed, &format!("{number} is packed, {}{late}. Labels printed.", choice.service));
             }
             Err(e) => self.pack_refused(store_message(&e)),
         }

@@ -172,7 +172,7 @@ impl PackScreen {
         }
         let carton = match (&self.carton, &self.suggestion) {
             (Some(chosen), _) => format!("carton {chosen} (scanned)"),
-            (None, Some(suggested)) => format!("carton {suggested} (suggested; BOX- to change)"),
+            (None, Some(suggested)) => format!("{suggested} (suggested; BOX- to change)"),
             (None, None) => "carton: scan BOX-code".to_owned(),
         };
         let weight = if self.weight_input.is_empty() { "—".to_owned() } else { format!("{} g", self.weight_input) };

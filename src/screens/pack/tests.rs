@@ -155,7 +155,7 @@ fn snapshots_of_the_pack_screen() {
     insta::assert_snapshot!("pack_banner_80x24", draw(&s, 80, 24));
     s.alert = None;
     s.on_order(order(3));
-    s.suggestion = Some("S".into());
+    s.suggestion = Some("carton S".into());
     s.weight_input = "1250".into();
     insta::assert_snapshot!("pack_complete_80x24", draw(&s, 80, 24));
     s.hold_weight("7.2% heavy (+90 g): recount or ask a supervisor".into(), 1_340);
