@@ -20,7 +20,7 @@ use crate::errors::{Error, Result};
 use crate::store::{ImportSummary, StockReceipt, Store};
 
 /// The figures measured so far, in DESIGN's order.
-pub(super) const NAMES: [&str; 9] = [
+pub(super) const NAMES: [&str; 11] = [
     "scan_to_frame_p99",
     "render_queue_p99",
     "first_frame",
@@ -30,6 +30,8 @@ pub(super) const NAMES: [&str; 9] = [
     super::waves::NAMES[0],
     super::waves::NAMES[1],
     "allocation_throughput",
+    super::pack::NAMES[0],
+    super::pack::NAMES[1],
 ];
 
 /// Measures every figure, or only `only`.
@@ -37,7 +39,8 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     let wanted = |name: &str| only.is_none_or(|o| o == name);
     let mut figures = Vec::new();
     let queue_db = dir.join("queue.db");
-    if NAMES[..4].iter().any(|n| wanted(n)) {
+    // The pack-scan figure packs picked orders of the same demo store.
+    if NAMES[..4].iter().any(|n| wanted(n)) || wanted(super::pack::NAMES[0]) {
         eprintln!("bench: building a {}-order demo store ...", crate::widgets::format::count(plan.store_orders));
         let mut store = Store::open(&queue_db)?;
         let options = crate::demo::DemoOptions { orders: plan.store_orders, seed: 7, now: Utc::now() };
@@ -65,6 +68,9 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     }
     if wanted("allocation_throughput") {
         figures.push(allocation_throughput(plan, dir)?);
+    }
+    if super::pack::NAMES.iter().any(|n| wanted(n)) {
+        figures.extend(super::pack::measure(plan, &queue_db, &wanted)?);
     }
     Ok(Report { machine: machine(), figures })
 }

@@ -3,7 +3,7 @@
 //! (the code and CR in one write); each sample runs from the write to the read
 //! after which the screen (parsed as a terminal would, with vt100) shows that
 //! order's search. The floor is the same bytes echoed by `cat` through a raw
-//! pseudo-terminal.
+//! pseudo-terminal. The pack-scan figure (`pack.rs`) drives a console the same way.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -16,11 +16,11 @@ use super::percentile;
 use super::report::{Budget, Figure};
 use crate::errors::{Error, Result};
 
-const ROWS: u16 = 40;
-const COLS: u16 = 120;
+pub(super) const ROWS: u16 = 40;
+pub(super) const COLS: u16 = 120;
 
 /// A child process on a pseudo-terminal, with a model of its screen.
-struct PtyChild {
+pub(super) struct PtyChild {
     child: Child,
     master: File,
     screen: vt100::Parser,
@@ -29,7 +29,7 @@ struct PtyChild {
 }
 
 impl PtyChild {
-    fn spawn(mut command: Command, raw_mode: bool) -> Result<Self> {
+    pub(super) fn spawn(mut command: Command, raw_mode: bool) -> Result<Self> {
         use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
         let pty_err = |e: rustix::io::Errno| Error::Other(format!("pseudo-terminal: {e}"));
         let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).map_err(pty_err)?;
@@ -63,14 +63,14 @@ impl PtyChild {
         Ok(Self { child, master: File::from(master), screen: vt100::Parser::new(rows, cols, 0), raw: Vec::new() })
     }
 
-    fn send(&mut self, bytes: &[u8]) -> Result<Instant> {
+    pub(super) fn send(&mut self, bytes: &[u8]) -> Result<Instant> {
         let at = Instant::now();
         self.master.write_all(bytes).map_err(Error::io("writing to the pseudo-terminal"))?;
         Ok(at)
     }
 
     /// Reads until `done` holds; returns when the bytes that made it hold were read.
-    fn wait_until(&mut self, timeout: Duration, done: impl Fn(&Self) -> bool) -> Result<Instant> {
+    pub(super) fn wait_until(&mut self, timeout: Duration, done: impl Fn(&Self) -> bool) -> Result<Instant> {
         let deadline = Instant::now() + timeout;
         let mut buf = [0u8; 16 * 1024];
         loop {
@@ -98,7 +98,7 @@ impl PtyChild {
         }
     }
 
-    fn shows(&self, text: &str) -> bool {
+    pub(super) fn shows(&self, text: &str) -> bool {
         self.screen.screen().contents().contains(text)
     }
 }
@@ -134,16 +134,7 @@ pub(super) fn scan_to_frame(db: &Path, orders: u64, samples: usize, note: &str) 
         std::thread::sleep(Duration::from_millis(15));
     }
     drop(console);
-
-    let mut echo = PtyChild::spawn(Command::new("cat"), true)?;
-    let mut floors = Vec::with_capacity(samples);
-    for code in &codes {
-        let line = format!("{code}\r");
-        let before = echo.raw.len();
-        let sent = echo.send(line.as_bytes())?;
-        let got = echo.wait_until(Duration::from_secs(10), |c| c.raw.len() >= before + line.len())?;
-        floors.push((got - sent).as_secs_f64() * 1000.0);
-    }
+    let mut floors = echo_floor(&codes)?;
     let p50 = percentile(&mut scans.clone(), 50.0).unwrap_or(f64::NAN);
     Ok(Figure::new(
         "scan_to_frame_p99",
@@ -152,4 +143,19 @@ pub(super) fn scan_to_frame(db: &Path, orders: u64, samples: usize, note: &str) 
         ("<= 16.7 ms", Budget::AtMost(16.7)),
         Some(format!("{note}; {samples} order scans at {COLS}x{ROWS}, p50 {p50:.2} ms")),
     ))
+}
+
+/// The floor: each code and CR echoed by `cat` through a raw pseudo-terminal,
+/// in milliseconds from the write to the read of the last byte.
+pub(super) fn echo_floor(codes: &[String]) -> Result<Vec<f64>> {
+    let mut echo = PtyChild::spawn(Command::new("cat"), true)?;
+    let mut floors = Vec::with_capacity(codes.len());
+    for code in codes {
+        let line = format!("{code}\r");
+        let before = echo.raw.len();
+        let sent = echo.send(line.as_bytes())?;
+        let got = echo.wait_until(Duration::from_secs(10), |c| c.raw.len() >= before + line.len())?;
+        floors.push((got - sent).as_secs_f64() * 1000.0);
+    }
+    Ok(floors)
 }

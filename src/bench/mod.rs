@@ -4,6 +4,8 @@
 
 mod figures;
 mod latency;
+mod pack;
+mod pack_loop;
 mod pick_wave;
 mod probe;
 mod report;

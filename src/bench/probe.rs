@@ -12,6 +12,9 @@
 //!   of the allocation-throughput figure).
 //! - `pick-wave`: picks a whole wave as one picker (the concurrency tests run
 //!   two pickers on two waves at once); see `pick_wave.rs`.
+//! - `pack-loop`: packs picked orders one after another, resuming an
+//!   interrupted pack first (the crash test kills it at random instants);
+//!   see `pack_loop.rs`.
 
 use std::io::Read as _;
 use std::path::Path;
@@ -54,6 +57,10 @@ pub enum Probe {
     /// Take a released wave and pick every stop of it (optionally shorting
     /// the first); prints `took WAVE-…` once leased and `picked WAVE-…` at the end.
     PickWave(super::pick_wave::PickWaveArgs),
+    /// Pack every picked order (or `--orders N`) through the store, unit by
+    /// unit, one line per stored step; prints `ready` once the store is open
+    /// and `done packed=…` at the end.
+    PackLoop(super::pack_loop::PackLoopArgs),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -118,6 +125,7 @@ pub fn run_probe(db: &Path, probe: &Probe, policy: BackorderPolicy) -> Result<()
         Probe::Churn(args) => churn(db, args, policy),
         Probe::ReadQueue(args) => read_queue(db, args),
         Probe::PickWave(args) => super::pick_wave::pick_wave(db, args),
+        Probe::PackLoop(args) => super::pack_loop::pack_loop(db, args),
     }
 }
 
