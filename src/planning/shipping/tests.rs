@@ -1,4 +1,4 @@
-use chrono::{TimeZone, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 
 use super::*;
 
