@@ -12,6 +12,7 @@ mod events;
 mod holds;
 mod inserter;
 mod leases;
+mod manifests;
 mod orders;
 mod packing;
 mod picking;
@@ -29,8 +30,9 @@ use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, Transition
 
 pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use catalog::{SessionEvent, Totals};
+pub use manifests::{ManifestPackage, ManifestRow, ManifestSummary};
 pub use orders::{ImportSummary, SeedOrder};
-pub use packing::{ManifestRow, ManifestSummary, NewPackage, PackageIds};
+pub use packing::{NewPackage, PackageIds};
 pub use picking::PickDone;
 pub use schema::{LATEST_VERSION, Pragmas};
 pub use slotting::{SlottingInputs, StockPlacement};
