@@ -38,6 +38,7 @@ pub struct Config {
     pub packing: crate::planning::cartonization::PackingConfig,
     pub session: SessionConfig,
     pub weighing: WeighingConfig,
+    pub returns: crate::planning::returns::ReturnsConfig,
     #[serde(default)]
     pub rates: RatesConfig,
     pub scanner: ScannerConfig,
@@ -252,6 +253,7 @@ impl Config {
         }
         config.rules.check().map_err(invalid)?;
         config.waves.check().map_err(invalid)?;
+        config.returns.check().map_err(invalid)?;
         config.printer.check().map_err(invalid)?;
         config.shipper.check().map_err(invalid)?;
         config.weighing.check().map_err(invalid)?;

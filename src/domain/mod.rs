@@ -12,6 +12,7 @@ pub mod operator;
 pub mod order;
 pub mod pack;
 pub mod queue;
+pub mod rma;
 pub mod service;
 pub mod shipment;
 pub mod sku;

@@ -7,6 +7,7 @@
 pub mod abc;
 pub mod batching;
 pub mod cartonization;
+pub mod returns;
 pub mod routing;
 pub mod rules;
 pub mod shipping;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_allocation.sql"),
     include_str!("migrations/0003_waves.sql"),
     include_str!("migrations/0004_packing.sql"),
+    include_str!("migrations/0005_returns.sql"),
 ];
 
 /// The schema version this program writes.

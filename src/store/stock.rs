@@ -168,7 +168,7 @@ fn require(tx: &Transaction<'_>, stock_id: i64, bin: BinCode, sku: &str, wanted:
 }
 
 /// The stock row for (bin, SKU, lot), created empty if needed, and the SKU's id.
-fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&str>) -> Result<(i64, i64)> {
+pub(super) fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&str>) -> Result<(i64, i64)> {
     let bin_code = bin.to_string();
     let bin_id: i64 = tx
         .query_row("SELECT id FROM bins WHERE code = ?1", [&bin_code], |r| r.get(0))
