@@ -800,3 +800,65 @@ fn a_packer_verifies_every_unit_prints_labels_and_a_supervisor_ships_the_manifes
     assert_eq!(store.order_status(number).unwrap(), OrderStatus::Shipped);
     assert_eq!(store.order_status(second).unwrap(), OrderStatus::Shipped);
 }
+
+#[test]
+fn a_return_is_inspected_restocked_and_closed_by_scans() {
+    let (_dir, path) = demo_store(600);
+    let store = Store::open(&path).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let (order, sku): (i64, String) = raw
+        .query_row(
+            "SELECT o.id, l.sku_code FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN skus k ON k.id = l.sku_id
+             WHERE o.status = 'delivered' AND l.qty >= 2 AND k.lot_tracked = 0 AND k.serial_tracked = 0
+             ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let other: String = raw
+        .query_row(
+            "SELECT code FROM skus WHERE code NOT IN (SELECT sku_code FROM order_lines WHERE order_id = ?1) LIMIT 1",
+            [order],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut app = app(&path, (120, 40));
+    press(&mut app, KeyCode::F(4));
+    assert_eq!(app.active(), packline::app::Active::Returns);
+    scan(&mut app, &OrderNumber(order).to_string());
+    let rma = app.returns().view.as_ref().expect("an RMA is open").rma;
+    assert!(!app.returns().view.as_ref().unwrap().announced, "an unannounced return is flagged");
+    assert!(screen(&app, (120, 40)).contains("UNANNOUNCED"));
+    // An item the order never had: refused with a banner, until acknowledged.
+    scan(&mut app, &other);
+    assert!(app.take_bell());
+    assert!(app.returns().alert.as_deref().unwrap().starts_with("NOT OURS"));
+    scan(&mut app, "CMD-OK");
+    // First unit: changed mind (7), sealed (1), the default (restock), no note; then its bin.
+    scan(&mut app, &sku);
+    for key in [KeyCode::Char('7'), KeyCode::Char('1'), KeyCode::Enter, KeyCode::Enter] {
+        press(&mut app, key);
+    }
+    let bin = app.returns().suggested_bin.expect("a bin already holding the SKU");
+    let before = store.stock_balance(bin, &sku, None).unwrap().on_hand;
+    scan(&mut app, &bin.to_string());
+    assert_eq!(store.stock_balance(bin, &sku, None).unwrap().on_hand, before + 1);
+    // Second unit: damaged in transit (3), damaged (4), quarantine by default, a note.
+    scan(&mut app, &sku);
+    for key in [KeyCode::Char('3'), KeyCode::Char('4'), KeyCode::Enter] {
+        press(&mut app, key);
+    }
+    type_text(&mut app, "box crushed");
+    press(&mut app, KeyCode::Enter);
+    let view = store.return_view(rma).unwrap();
+    let units: Vec<_> =
+        view.units.iter().map(|u| (u.reason.as_str(), u.disposition.as_str(), u.restocked_to.is_some())).collect();
+    assert_eq!(units, [("changed mind", "restock", true), ("damaged in transit", "quarantine", false)]);
+    assert_eq!(view.units[1].note, "box crushed");
+    // Close: the sealed unit in full, the damaged one not at all (mixed reasons: no fee).
+    press(&mut app, KeyCode::Char('c'));
+    let closed = store.return_view(rma).unwrap();
+    assert_eq!(closed.status, packline::domain::rma::RmaStatus::Closed);
+    assert!(screen(&app, (120, 40)).contains("closed: refund partial"), "{:?}", app.returns().message);
+    assert!(store.audit_allocation().unwrap().is_clean());
+}

@@ -79,6 +79,8 @@ pub enum Action {
     UndoPackScan,
     /// Packing: print the open order's labels again.
     ReprintLabels,
+    /// Open the returns bench (scanning an RMA opens it too).
+    ReturnsScreen,
     /// Packing: close the end-of-day manifests, marking the packages shipped (supervisors only).
     CloseManifest,
 }

@@ -43,6 +43,9 @@ impl App {
                 (Action::ToggleHelp, "Help"),
                 (Action::Quit, "Quit"),
             ],
+            Active::Returns => {
+                &[(Action::SwitchScreen, "Orders"), (Action::ToggleHelp, "Help"), (Action::Quit, "Quit")]
+            }
             Active::Pick => &[
                 (Action::ShortPick, "Short"),
                 (Action::ToggleWalk, "View"),
@@ -91,6 +94,7 @@ impl Widget for &App {
                 (Active::Pick, Some(pick)) => pick.render(main, buf),
                 (Active::Waves | Active::Pick, _) => self.waves.render(main, buf),
                 (Active::Pack, _) => self.pack.render(main, buf),
+                (Active::Returns, _) => self.returns.render(main, buf),
                 (Active::Queue, _) => self.queue.render(main, buf),
             }
             self.hints().render(hints, buf);

@@ -126,6 +126,18 @@ impl App {
             }
             return;
         }
+        // An RMA opens the returns bench wherever it is scanned.
+        if matches!(parsed, Ok(Scan::Rma(_))) && self.active != Active::Pick {
+            self.active = Active::Returns;
+        }
+        if self.active == Active::Returns && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            self.help_open = false;
+            match parsed {
+                Ok(scan) => self.returns_scan(scan, code),
+                Err(e) => self.show_error(format!("Scan refused: {e}.")),
+            }
+            return;
+        }
         if self.active == Active::Pack && !matches!(parsed, Ok(Scan::Command("HELP"))) {
             self.help_open = false;
             match parsed {

@@ -26,6 +26,7 @@ pub struct KeymapConfig {
     pub waves: Vec<BindingConfig>,
     pub pick: Vec<BindingConfig>,
     pub pack: Vec<BindingConfig>,
+    pub returns: Vec<BindingConfig>,
 }
 
 /// Which bindings apply.
@@ -36,6 +37,7 @@ pub enum Section {
     Waves,
     Pick,
     Pack,
+    Returns,
 }
 
 impl Section {
@@ -47,6 +49,7 @@ impl Section {
             Self::Waves => "Waves",
             Self::Pick => "Picking",
             Self::Pack => "Packing",
+            Self::Returns => "Returns",
         }
     }
 }
@@ -166,6 +169,7 @@ impl Keymap {
             (Section::Waves, "waves", &config.waves),
             (Section::Pick, "pick", &config.pick),
             (Section::Pack, "pack", &config.pack),
+            (Section::Returns, "returns", &config.returns),
         ] {
             let mut bindings = Vec::with_capacity(list.len());
             for b in list {
@@ -221,7 +225,7 @@ mod tests {
         let config: KeymapConfig = toml::from_str(
             "global = [{ on = \"q\", run = \"quit\", desc = \"Quit\" }]\n\
              order_queue = [{ on = \"q\", run = \"toggle_sort\", desc = \"Sort\" }, { on = \"j\", run = \"select_next\", desc = \"Down\" }]\n\
-             waves = []\npick = []\npack = []",
+             waves = []\npick = []\npack = []\nreturns = []",
         )
         .unwrap();
         let keymap = Keymap::from_config(&config).unwrap();
@@ -235,11 +239,11 @@ mod tests {
     #[test]
     fn an_unknown_action_or_key_is_refused() {
         let bad: Result<KeymapConfig, _> = toml::from_str(
-            "global = [{ on = \"q\", run = \"explode\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []\npack = []",
+            "global = [{ on = \"q\", run = \"explode\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []\npack = []\nreturns = []",
         );
         assert!(bad.is_err());
         let config: KeymapConfig = toml::from_str(
-            "global = [{ on = \"hyper-q\", run = \"quit\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []\npack = []",
+            "global = [{ on = \"hyper-q\", run = \"quit\", desc = \"x\" }]\norder_queue = []\nwaves = []\npick = []\npack = []\nreturns = []",
         )
         .unwrap();
         assert_eq!(Keymap::from_config(&config).unwrap_err(), "keymap.global: unknown key \"hyper-q\"");

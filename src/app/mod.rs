@@ -9,6 +9,7 @@ mod input;
 pub mod keymap;
 mod orders;
 mod packing;
+mod returns;
 mod run;
 mod session;
 mod waves;
@@ -22,6 +23,7 @@ use crate::scan::wedge::{Wedge, WedgeConfig};
 use crate::screens::order_queue::{self, QueueCommand, QueueScreen};
 use crate::screens::pack::PackScreen;
 use crate::screens::pick::PickScreen;
+use crate::screens::returns::ReturnsScreen;
 use crate::screens::scanner_test::ScannerTestScreen;
 use crate::screens::waves::WavesScreen;
 use crate::store::Store;
@@ -46,6 +48,8 @@ pub enum Active {
     Pick,
     /// The pack station.
     Pack,
+    /// The returns bench.
+    Returns,
 }
 
 /// Why the app stopped.
@@ -100,6 +104,9 @@ pub struct App {
     pack_recent: Vec<crate::domain::OrderNumber>,
     /// Packing: cartons, weighing, carrier rates, labels and the printer.
     shipping: packing::Shipping,
+    returns: ReturnsScreen,
+    /// Reasons, grade rules and refunds for the returns bench.
+    returns_rules: crate::planning::returns::ReturnsConfig,
     /// Network print jobs that failed in the background.
     print_failures: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
@@ -150,6 +157,12 @@ impl App {
             pack_recent: Vec::new(),
             shipping: packing::Shipping::from_config(&defaults),
             print_failures: std::sync::Arc::default(),
+            returns: ReturnsScreen::new(
+                now,
+                defaults.returns.reasons.clone(),
+                defaults.returns.grades.iter().map(|g| (g.grade, g.disposition)).collect(),
+            ),
+            returns_rules: defaults.returns.clone(),
         };
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
@@ -249,7 +262,7 @@ impl App {
             Action::SwitchScreen => match self.active {
                 Active::Queue => self.show_waves(),
                 Active::Waves => self.active = Active::Pack,
-                Active::Pack => {
+                Active::Pack | Active::Returns => {
                     self.active = Active::Queue;
                     self.refresh_counts();
                     let command = self.queue.reload_in_place();
@@ -258,7 +271,9 @@ impl App {
                 Active::Pick => self.show_error("Leave the wave first (Esc); it stays yours meanwhile.".into()),
             },
             _ if self.active == Active::Waves => self.waves_action(action),
+            Action::ReturnsScreen => self.show_returns(),
             _ if self.active == Active::Pack => self.pack_action(action),
+            _ if self.active == Active::Returns => {}
             _ if self.active == Active::Pick => self.pick_action(action),
             Action::HoldOrder | Action::ReleaseOrder | Action::CancelOrder => self.queue.ask_why(action),
             Action::EditAddress => self.edit_address(),
@@ -278,6 +293,7 @@ impl App {
             Active::Queue => self.queue.on_error(message),
             Active::Waves => self.waves.on_error(message),
             Active::Pack => self.pack.on_error(message),
+            Active::Returns => self.returns.on_error(message),
             Active::Pick => match self.pick.as_mut() {
                 Some(pick) => pick.on_error(message),
                 None => self.waves.on_error(message),
@@ -293,6 +309,7 @@ impl App {
             Active::Waves => Section::Waves,
             Active::Pick => Section::Pick,
             Active::Pack => Section::Pack,
+            Active::Returns => Section::Returns,
         }
     }
 
@@ -361,6 +378,28 @@ impl App {
             }
             return;
         }
+        if self.active == Active::Returns {
+            // Numbers, letters and Enter choose reasons and type notes here.
+            let typing = self.returns.alert.is_some()
+                || !matches!(
+                    self.returns.step,
+                    crate::screens::returns::Step::ScanItem | crate::screens::returns::Step::Idle
+                );
+            match action {
+                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
+                Some(
+                    action @ (Action::SwitchScreen
+                    | Action::ToggleHelp
+                    | Action::ReturnsScreen
+                    | Action::SignOut
+                    | Action::ScannerTest),
+                ) if !typing => {
+                    self.dispatch(action);
+                }
+                _ => self.returns_key(key),
+            }
+            return;
+        }
         if self.active == Active::Pack {
             // While a banner or a weight approval is up, keys belong to them.
             let busy = self.pack.alert.is_some() || self.pack.weight_hold.is_some();
@@ -411,6 +450,7 @@ impl App {
         self.queue.now = now;
         self.waves.now = now;
         self.pack.now = now;
+        self.returns.now = now;
         if let Some(pick) = self.pick.as_mut() {
             pick.now = now;
         }
@@ -434,6 +474,7 @@ impl App {
             Active::Waves => self.reload_waves(),
             Active::Pick => self.reload_pick(),
             Active::Pack => self.reload_pack(),
+            Active::Returns => {}
             Active::Queue => {}
         }
         self.refresh_counts();

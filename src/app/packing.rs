@@ -56,6 +56,9 @@ impl App {
     /// Packing, shipping and printing as the config says.
     pub fn set_shipping(&mut self, config: &Config) {
         self.shipping = Shipping::from_config(config);
+        self.returns_rules = config.returns.clone();
+        self.returns.reasons = config.returns.reasons.clone();
+        self.returns.defaults = config.returns.grades.iter().map(|g| (g.grade, g.disposition)).collect();
     }
 
     /// The pack screen's state (for tests).

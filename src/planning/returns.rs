@@ -174,3 +174,143 @@ mod tests {
         assert!(c.check().unwrap_err().contains("refund_pct must be 0 to 100"));
     }
 }
+
+// ---------------------------------------------------------------------------
+// Return analytics
+// ---------------------------------------------------------------------------
+
+/// A SKU's return rate over one window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rate {
+    pub sku: String,
+    /// Units shipped in the window.
+    pub shipped: u64,
+    /// Units returned (inspected) in the window.
+    pub returned: u64,
+    /// `returned / max(shipped, returned)`: 0 to 1. Returns lag shipments,
+    /// so a window can see more come back than went out (or nothing go out):
+    /// that counts as every unit returned, never above 100%.
+    pub rate: f64,
+}
+
+/// A SKU whose recent return rate jumped above its usual level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub sku: String,
+    pub recent_rate: f64,
+    /// 0 when the SKU had no returns (or no sales) in the usual window.
+    pub usual_rate: f64,
+}
+
+/// Return rates per SKU from units shipped and units returned in the same
+/// window (each list one entry per SKU; a repeated SKU is summed). Every SKU
+/// in either list gets a rate; highest rate first, then most returned, then
+/// by SKU.
+#[must_use]
+pub fn return_rates(shipped: &[(String, u64)], returned: &[(String, u64)]) -> Vec<Rate> {
+    let mut counts: std::collections::BTreeMap<&str, (u64, u64)> = std::collections::BTreeMap::new();
+    for (sku, units) in shipped {
+        counts.entry(sku).or_default().0 += units;
+    }
+    for (sku, units) in returned {
+        counts.entry(sku).or_default().1 += units;
+    }
+    let mut rates: Vec<Rate> = counts
+        .into_iter()
+        .map(|(sku, (shipped, returned))| Rate {
+            sku: sku.to_owned(),
+            shipped,
+            returned,
+            rate: rate(shipped, returned),
+        })
+        .collect();
+    rates.sort_by(|a, b| b.rate.total_cmp(&a.rate).then(b.returned.cmp(&a.returned)).then_with(|| a.sku.cmp(&b.sku)));
+    rates
+}
+
+#[allow(clippy::cast_precision_loss)] // unit counts stay far below 2^52
+fn rate(shipped: u64, returned: u64) -> f64 {
+    match shipped.max(returned) {
+        0 => 0.0,
+        base => returned as f64 / base as f64,
+    }
+}
+
+/// SKUs whose `recent` rate (e.g. the last 30 days) jumped above their
+/// `usual` one (e.g. the 90 days before): at least `min_returns` units (and
+/// at least one) returned recently, and either no usual rate (absent or 0)
+/// or a recent rate of at least `factor` times the usual one. Highest recent
+/// rate first, then by SKU.
+#[must_use]
+pub fn alerts(recent: &[Rate], usual: &[Rate], min_returns: u32, factor: f64) -> Vec<Alert> {
+    let mut alerts: Vec<Alert> = recent
+        .iter()
+        .filter(|r| r.returned >= u64::from(min_returns.max(1)))
+        .filter_map(|r| {
+            let usual_rate = usual.iter().find(|u| u.sku == r.sku).map_or(0.0, |u| u.rate);
+            let jumped = usual_rate <= 0.0 || r.rate >= factor * usual_rate;
+            jumped.then(|| Alert { sku: r.sku.clone(), recent_rate: r.rate, usual_rate })
+        })
+        .collect();
+    alerts.sort_by(|a, b| b.recent_rate.total_cmp(&a.recent_rate).then_with(|| a.sku.cmp(&b.sku)));
+    alerts
+}
+
+#[cfg(test)]
+mod analytics_tests {
+    use super::*;
+
+    fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+        pairs.iter().map(|(s, n)| ((*s).to_owned(), *n)).collect()
+    }
+
+    fn rate_of(sku: &str, shipped: u64, returned: u64) -> Rate {
+        return_rates(&counts(&[(sku, shipped)]), &counts(&[(sku, returned)])).remove(0)
+    }
+
+    #[test]
+    fn rates_divide_returned_by_shipped_and_never_pass_one() {
+        let rates = return_rates(
+            &counts(&[("MUG", 8), ("TEE", 10), ("CUP", 4), ("HAT", 0)]),
+            &counts(&[("MUG", 2), ("TEE", 1), ("LAMP", 3)]),
+        );
+        let got: Vec<(&str, u64, u64, f64)> =
+            rates.iter().map(|r| (r.sku.as_str(), r.shipped, r.returned, r.rate)).collect();
+        assert_eq!(
+            got,
+            [
+                // Nothing shipped in the window, 3 back: every unit returned.
+                ("LAMP", 0, 3, 1.0),
+                ("MUG", 8, 2, 0.25),
+                ("TEE", 10, 1, 0.1),
+                ("CUP", 4, 0, 0.0),
+                ("HAT", 0, 0, 0.0),
+            ]
+        );
+        // More back than went out is capped at 100%; a repeated SKU is summed.
+        assert!((rate_of("MUG", 2, 5).rate - 1.0).abs() < f64::EPSILON);
+        let summed = return_rates(&counts(&[("MUG", 3), ("MUG", 1)]), &counts(&[("MUG", 1)]));
+        assert_eq!((summed.len(), summed[0].shipped), (1, 4));
+        assert!(return_rates(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn alerts_need_enough_returns_and_a_jump_of_the_factor() {
+        let usual = [rate_of("MUG", 100, 5), rate_of("TEE", 100, 5), rate_of("CUP", 100, 0), rate_of("BAG", 100, 5)];
+        let recent = [
+            rate_of("MUG", 30, 3), // 10% against 5%: exactly twice, alerts
+            rate_of("TEE", 31, 3), // 9.7% against 5%: below twice
+            rate_of("CUP", 10, 3), // usual 0, 3 returns: alerts
+            rate_of("NEW", 10, 3), // never seen before: alerts
+            rate_of("BAG", 10, 2), // 20% but only 2 returns
+            rate_of("HAT", 10, 0), // nothing back
+        ];
+        let raised = alerts(&recent, &usual, 3, 2.0);
+        let got: Vec<(&str, f64)> = raised.iter().map(|a| (a.sku.as_str(), a.usual_rate)).collect();
+        assert_eq!(got, [("CUP", 0.0), ("NEW", 0.0), ("MUG", 0.05)]);
+        // min_returns 2 lets BAG in (20% >= 2 x 5%); 0 still needs one return.
+        assert!(alerts(&recent, &usual, 2, 2.0).iter().any(|a| a.sku == "BAG"));
+        assert!(!alerts(&recent, &usual, 0, 2.0).iter().any(|a| a.sku == "HAT"));
+        assert!(alerts(&[], &usual, 1, 2.0).is_empty());
+    }
+}

@@ -7,6 +7,7 @@
 //! An edge like `cli`: reports read the store and call `planning`.
 
 pub mod manifest;
+pub mod returns;
 pub mod slotting;
 
 use std::io::{self, Write};
@@ -26,6 +27,8 @@ pub enum ReportName {
     Slotting,
     /// Packages waiting for the carrier, and today's handed-over manifests.
     Manifest,
+    /// RMAs open or closed in the last 30 days with their refunds, and return rates.
+    Returns,
 }
 
 /// How a report is printed.
@@ -235,6 +238,7 @@ pub fn run(db: Option<&Path>, loaded: &Loaded, name: ReportName, format: Format)
     let report = match name {
         ReportName::Slotting => slotting::build(&store, &layout, loaded.config.abc.window_days, chrono::Utc::now())?,
         ReportName::Manifest => manifest::build(&store, chrono::Utc::now())?,
+        ReportName::Returns => returns::build(&store, chrono::Utc::now())?,
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     match report.write(format, &mut out).and_then(|()| out.flush()) {

@@ -6,6 +6,7 @@ pub mod help;
 pub mod order_queue;
 pub mod pack;
 pub mod pick;
+pub mod returns;
 pub mod scanner_test;
 pub mod sign_in;
 pub mod waves;
