@@ -36,7 +36,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Parse barcodes the way the console does; one JSON object per line.
     Scan(ScanArgs),
-    /// Print a report (slotting, manifest) as a table, JSON or CSV.
+    /// Print a report (slotting, manifest, returns) as a table, JSON or CSV.
     Report(ReportArgs),
     /// Compute the pick route through bins; prints it as JSON.
     Route(RouteArgs),

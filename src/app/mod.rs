@@ -474,8 +474,7 @@ impl App {
             Active::Waves => self.reload_waves(),
             Active::Pick => self.reload_pick(),
             Active::Pack => self.reload_pack(),
-            Active::Returns => {}
-            Active::Queue => {}
+            Active::Returns | Active::Queue => {}
         }
         self.refresh_counts();
         if self.queue.results.is_none() {

@@ -57,7 +57,7 @@ impl App {
     pub fn set_shipping(&mut self, config: &Config) {
         self.shipping = Shipping::from_config(config);
         self.returns_rules = config.returns.clone();
-        self.returns.reasons = config.returns.reasons.clone();
+        self.returns.reasons.clone_from(&config.returns.reasons);
         self.returns.defaults = config.returns.grades.iter().map(|g| (g.grade, g.disposition)).collect();
     }
 

@@ -2,7 +2,7 @@
 //! report builds a [`Report`] (named columns, rows of plain values, a few
 //! facts about the whole) and one set of writers prints any report as an
 //! aligned terminal table, one JSON object, or CSV with a header. Today
-//! `slotting` and `manifest`; the other names of DESIGN come with their issues.
+//! `slotting`, `manifest` and `returns`; the other names of DESIGN come with their issues.
 //!
 //! An edge like `cli`: reports read the store and call `planning`.
 
