@@ -183,7 +183,7 @@ fn report_returns_as_json_and_csv() {
     assert_eq!(keys, ["alerts", "open", "reasons", "report", "rows", "since", "top_rates", "window_days"]);
     assert_eq!(json["report"], "returns");
     assert_eq!((json["window_days"].as_u64(), json["open"].as_u64()), (Some(30), Some(0)));
-    assert_eq!(json["top_rates"], "TEE 100.0% (1/1); MUG 50.0% (1/2)");
+    assert_eq!(json["top_rates"], "TEE 100.0% (1 of 1 shipped); MUG 50.0% (1 of 2 shipped)");
     assert_eq!(json["reasons"], "changed mind: 1; defective: 1");
     assert_eq!(json["alerts"], "", "one return per SKU is below the alert minimum");
     let rows = json["rows"].as_array().unwrap();

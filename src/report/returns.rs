@@ -56,7 +56,14 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> store::Result<Report> {
     let rows = store.returns_report(since)?;
     let open = rows.iter().filter(|r| r.status != "closed").count() as u64;
 
-    let top_text = join(top.iter().map(|r| format!("{} {} ({}/{})", r.sku, pct(r.rate), r.returned, r.shipped)));
+    // A SKU with returns but no shipment in the window (it shipped earlier) has no rate to speak of.
+    let top_text = join(top.iter().map(|r| {
+        if r.shipped == 0 {
+            format!("{} {} back, none shipped in the window", r.sku, r.returned)
+        } else {
+            format!("{} {} ({} of {} shipped)", r.sku, pct(r.rate), r.returned, r.shipped)
+        }
+    }));
     let reasons_text = join(reasons.iter().map(|(reason, units)| format!("{reason}: {units}")));
     let alerts_text = join(raised.iter().map(alert_text));
     let mut summary = format!(

@@ -123,7 +123,7 @@ impl ReturnsScreen {
         Table::new(
             rows,
             [
-                Constraint::Length(12),
+                Constraint::Length(16),
                 Constraint::Min(10),
                 Constraint::Length(13),
                 Constraint::Length(16),
