@@ -862,3 +862,31 @@ fn a_return_is_inspected_restocked_and_closed_by_scans() {
     assert!(screen(&app, (120, 40)).contains("closed: refund partial"), "{:?}", app.returns().message);
     assert!(store.audit_allocation().unwrap().is_clean());
 }
+
+#[test]
+fn a_supervisor_announces_a_return_and_the_bench_receives_it_by_its_rma() {
+    let (_dir, path) = demo_store(600);
+    let store = Store::open(&path).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let order: i64 = raw
+        .query_row("SELECT id FROM orders WHERE status = 'delivered' ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let mut boss = supervisor(&path);
+    scan(&mut boss, &OrderNumber(order).to_string());
+    assert_eq!(boss.queue().selected_row().unwrap().id, order);
+    press(&mut boss, KeyCode::Char('a'));
+    let message = boss.queue().message.clone().unwrap().1;
+    assert!(message.starts_with("RMA-") && message.contains("announced"), "{message}");
+    let rma = message.split(' ').next().unwrap().to_owned();
+    // A picker may not announce one.
+    let mut picker = app(&path, (120, 40));
+    scan(&mut picker, &OrderNumber(order).to_string());
+    press(&mut picker, KeyCode::Char('a'));
+    assert!(picker.take_bell());
+    // At the bench the RMA scan opens the announced return, from any screen.
+    scan(&mut picker, &rma);
+    assert_eq!(picker.active(), packline::app::Active::Returns);
+    let view = picker.returns().view.clone().unwrap();
+    assert_eq!((view.rma.to_string(), view.announced, view.order.0), (rma, true, order));
+    assert_eq!(store.return_view(view.rma).unwrap().status, packline::domain::rma::RmaStatus::Received);
+}

@@ -81,6 +81,8 @@ pub enum Action {
     ReprintLabels,
     /// Open the returns bench (scanning an RMA opens it too).
     ReturnsScreen,
+    /// Announce a return (an RMA) for the selected shipped order (supervisors only).
+    AnnounceReturn,
     /// Packing: close the end-of-day manifests, marking the packages shipped (supervisors only).
     CloseManifest,
 }
@@ -100,7 +102,8 @@ impl Action {
             | Self::ReleaseWave
             | Self::CancelWave
             | Self::TakeOverWave
-            | Self::CloseManifest => Some(Role::Supervisor),
+            | Self::CloseManifest
+            | Self::AnnounceReturn => Some(Role::Supervisor),
             _ => None,
         }
     }
@@ -119,6 +122,7 @@ impl Action {
             Self::CancelWave => "cancel a wave",
             Self::TakeOverWave => "take over a wave",
             Self::CloseManifest => "close a manifest",
+            Self::AnnounceReturn => "announce a return",
             _ => "do that",
         }
     }

@@ -277,6 +277,7 @@ impl App {
             _ if self.active == Active::Pick => self.pick_action(action),
             Action::HoldOrder | Action::ReleaseOrder | Action::CancelOrder => self.queue.ask_why(action),
             Action::EditAddress => self.edit_address(),
+            Action::AnnounceReturn => self.announce_return(),
             Action::RaisePriority => self.change_priority(-1),
             Action::LowerPriority => self.change_priority(1),
             Action::Refresh => {

@@ -36,6 +36,17 @@ impl App {
         self.after_order_action(done);
     }
 
+    /// Announces a return (an RMA, `expected`) for the selected shipped order.
+    pub(super) fn announce_return(&mut self) {
+        let Some(number) = self.queue.selected_row().map(crate::domain::queue::QueueRow::number) else { return };
+        let actor = self.actor();
+        let done = self
+            .store
+            .create_rma(&actor, number, "announced from the order queue")
+            .map(|rma| format!("{rma} announced for {number}: print it or tell the customer; the bench scans it."));
+        self.after_order_action(done);
+    }
+
     /// Opens the address form for the selected order.
     pub(super) fn edit_address(&mut self) {
         let Some(number) = self.queue.selected_row().map(crate::domain::queue::QueueRow::number) else { return };
