@@ -6,14 +6,13 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{NOTE_MAX, ReturnsScreen, Step, Unit};
 use crate::domain::rma::{Disposition, Grade, ReturnView};
 use crate::screens::order_queue::Tone;
 use crate::widgets::{format, theme};
 
-const BANNER: Style = Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD);
 const DONE: Style = Style::new().fg(Color::Green);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 
@@ -45,21 +44,7 @@ impl Widget for &ReturnsScreen {
             Line::styled(text.clone(), style).render(message, buf);
         }
         if let Some(alert) = &self.alert {
-            // Full width, in the middle, over everything.
-            let height = 5.min(area.height);
-            let y = area.y + area.height.saturating_sub(height) / 2;
-            let banner = Rect::new(area.x, y, area.width, height);
-            Clear.render(banner, buf);
-            let text = vec![
-                Line::raw(""),
-                Line::styled(alert.clone(), BANNER),
-                Line::styled("Scan CMD-OK or press Enter to carry on.", BANNER),
-            ];
-            Paragraph::new(text)
-                .style(BANNER)
-                .alignment(Alignment::Center)
-                .wrap(Wrap { trim: true })
-                .render(banner, buf);
+            crate::widgets::banner::Banner(alert).render(area, buf);
         }
     }
 }
