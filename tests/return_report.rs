@@ -11,11 +11,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use chrono::{Duration, Utc};
-use common::{bin, order, sku};
+use common::{bin, order, ship, sku};
 use packline::domain::rma::{Grade, RmaNumber};
-use packline::domain::{Actor, Bin, OrderNumber, OrderStatus, Verdict, Zone};
+use packline::domain::{Actor, Bin, OrderNumber, Verdict, Zone};
 use packline::planning::returns::ReturnsConfig;
-use packline::store::{Inspection, NewPackage, PackageIds, Store};
+use packline::store::{Inspection, Store};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------
@@ -43,7 +43,7 @@ fn env(close: bool) -> (TempDir, Store, RmaNumber) {
     store.receive_stock(&a, bin("01-001-A"), "TEE", None, 1, "PO-1").unwrap();
     let first = order("1", &[("MUG", 2), ("TEE", 1)]);
     store.import_checked(&a, &[first], &mut |_| Verdict::default(), &mut |_| {}).unwrap();
-    ship(&mut store, OrderNumber(1));
+    ship(&mut store, OrderNumber(1), 2);
     let rma = store.receive_return(&a, OrderNumber(1)).unwrap().rma;
     store.inspect_unit(&a, rma, &unit("MUG", "changed mind", Grade::Sealed)).unwrap().unwrap();
     store.inspect_unit(&a, rma, &unit("TEE", "defective", Grade::Defective)).unwrap().unwrap();
@@ -51,38 +51,6 @@ fn env(close: bool) -> (TempDir, Store, RmaNumber) {
         store.close_rma(&a, rma, "partial", 1_234).unwrap();
     }
     (dir, store, rma)
-}
-
-fn ship(store: &mut Store, number: OrderNumber) {
-    let a = bench();
-    let mut candidates = store.wave_candidates(10).unwrap();
-    candidates.retain(|c| c.number == number);
-    let plan = packline::domain::wave::WavePlan {
-        orders: vec![number],
-        walk: candidates[0].bins.clone(),
-        route_m: 1.0,
-        baseline_m: 1.0,
-        lines: candidates[0].lines,
-        units: candidates[0].units,
-    };
-    let wave = store.create_wave(&a, &plan).unwrap();
-    store.release_wave(&a, wave).unwrap();
-    store.take_wave(&a, wave, 60_000, false).unwrap();
-    for stop in store.pick_list(wave).unwrap().stops {
-        for share in stop.shares {
-            store.confirm_pick(&a, wave, stop.stock_id, &share.tote, share.qty).unwrap();
-        }
-    }
-    let packed = store.pack_open(&a, number).unwrap().unwrap();
-    for line in packed.lines {
-        store.pack_scan(&a, number, &line.sku, line.expected, None, None).unwrap().unwrap();
-    }
-    let mut ids = |n: i64| PackageIds { tracking: format!("TRACK{n:04}"), sscc: format!("{n:018}") };
-    // Two packages: the order's units still count once.
-    let package = NewPackage { carton: "S".into(), weight_g: 900, measured_g: None };
-    store.complete_pack(&a, number, &[package.clone(), package], ("DHL", "DHL Paket"), "", &mut ids).unwrap();
-    store.close_manifest(&a, "DHL").unwrap();
-    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Shipped);
 }
 
 fn unit(sku: &str, reason: &str, grade: Grade) -> Inspection {

@@ -7,11 +7,11 @@
 
 mod common;
 
-use common::{bin, order, sku};
+use common::{bin, order, ship, sku};
 use packline::domain::rma::{Disposition, Grade, ReturnRefusal, RmaStatus};
 use packline::domain::{Actor, Bin, OrderNumber, OrderStatus, Verdict, Zone};
 use packline::planning::returns::ReturnsConfig;
-use packline::store::{Inspection, NewPackage, PackageIds, Store};
+use packline::store::{Inspection, Store};
 use tempfile::TempDir;
 
 fn bench() -> Actor {
@@ -39,40 +39,8 @@ fn env() -> (TempDir, Store) {
     let second = order("2", &[("MUG", 1)]);
     store.import_checked(&a, &[first, second], &mut |_| Verdict::default(), &mut |_| {}).unwrap();
     assert_eq!(store.order_status(OrderNumber(2)).unwrap(), OrderStatus::Backordered);
-    ship(&mut store, OrderNumber(1));
+    ship(&mut store, OrderNumber(1), 1);
     (dir, store)
-}
-
-/// Moves an allocated order through picking and packing to shipped.
-fn ship(store: &mut Store, number: OrderNumber) {
-    let a = bench();
-    let mut candidates = store.wave_candidates(10).unwrap();
-    candidates.retain(|c| c.number == number);
-    let plan = packline::domain::wave::WavePlan {
-        orders: vec![number],
-        walk: candidates[0].bins.clone(),
-        route_m: 1.0,
-        baseline_m: 1.0,
-        lines: candidates[0].lines,
-        units: candidates[0].units,
-    };
-    let wave = store.create_wave(&a, &plan).unwrap();
-    store.release_wave(&a, wave).unwrap();
-    store.take_wave(&a, wave, 60_000, false).unwrap();
-    for stop in store.pick_list(wave).unwrap().stops {
-        for share in stop.shares {
-            store.confirm_pick(&a, wave, stop.stock_id, &share.tote, share.qty).unwrap();
-        }
-    }
-    let packed = store.pack_open(&a, number).unwrap().unwrap();
-    for line in packed.lines {
-        store.pack_scan(&a, number, &line.sku, line.expected, None, None).unwrap().unwrap();
-    }
-    let mut ids = |n: i64| PackageIds { tracking: format!("TRACK{n:04}"), sscc: format!("{n:018}") };
-    let package = NewPackage { carton: "S".into(), weight_g: 900, measured_g: None };
-    store.complete_pack(&a, number, &[package], ("DHL", "DHL Paket"), "", &mut ids).unwrap();
-    store.close_manifest(&a, "DHL").unwrap();
-    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Shipped);
 }
 
 fn unit(sku: &str, reason: &str, grade: Grade) -> Inspection {

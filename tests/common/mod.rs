@@ -4,7 +4,8 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use chrono::{DateTime, Utc};
-use packline::domain::{Address, BinCode, NewOrder, NewOrderLine, NewSku};
+use packline::domain::{Actor, Address, BinCode, NewOrder, NewOrderLine, NewSku, OrderNumber, OrderStatus};
+use packline::store::{NewPackage, PackageIds, Store};
 
 pub fn bin(code: &str) -> BinCode {
     code.parse().unwrap()
@@ -65,4 +66,38 @@ pub fn order<S: AsRef<str>>(id: &str, lines: &[(S, u32)]) -> NewOrder {
             })
             .collect(),
     }
+}
+
+/// Moves an allocated order through a one-order wave, picking and packing
+/// (in `packages` packages) to shipped on a DHL manifest.
+pub fn ship(store: &mut Store, number: OrderNumber, packages: usize) {
+    let a = Actor::new("TEST", "EMP-0004");
+    let mut candidates = store.wave_candidates(10).unwrap();
+    candidates.retain(|c| c.number == number);
+    let plan = packline::domain::wave::WavePlan {
+        orders: vec![number],
+        walk: candidates[0].bins.clone(),
+        route_m: 1.0,
+        baseline_m: 1.0,
+        lines: candidates[0].lines,
+        units: candidates[0].units,
+    };
+    let wave = store.create_wave(&a, &plan).unwrap();
+    store.release_wave(&a, wave).unwrap();
+    store.take_wave(&a, wave, 60_000, false).unwrap();
+    for stop in store.pick_list(wave).unwrap().stops {
+        for share in stop.shares {
+            store.confirm_pick(&a, wave, stop.stock_id, &share.tote, share.qty).unwrap();
+        }
+    }
+    let packed = store.pack_open(&a, number).unwrap().unwrap();
+    for line in packed.lines {
+        store.pack_scan(&a, number, &line.sku, line.expected, None, None).unwrap().unwrap();
+    }
+    let mut ids = |n: i64| PackageIds { tracking: format!("TRACK{n:04}"), sscc: format!("{n:018}") };
+    let package = NewPackage { carton: "S".into(), weight_g: 900, measured_g: None };
+    let all = vec![package; packages.max(1)];
+    store.complete_pack(&a, number, &all, ("DHL", "DHL Paket"), "", &mut ids).unwrap();
+    store.close_manifest(&a, "DHL").unwrap();
+    assert_eq!(store.order_status(number).unwrap(), OrderStatus::Shipped);
 }
