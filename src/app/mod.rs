@@ -7,6 +7,7 @@ mod draw;
 pub mod event;
 mod input;
 pub mod keymap;
+mod keys;
 mod orders;
 mod packing;
 mod returns;
@@ -15,7 +16,7 @@ mod session;
 mod waves;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
+use crossterm::event::{Event as TermEvent, KeyEventKind};
 use ratatui::layout::Rect;
 
 use crate::scan::ParseOptions;
@@ -29,7 +30,7 @@ use crate::screens::waves::WavesScreen;
 use crate::store::Store;
 use action::Action;
 use event::Event;
-use keymap::{Key, Keymap, Section};
+use keymap::{Keymap, Section};
 
 pub use run::run;
 
@@ -319,122 +320,6 @@ impl App {
             self.run_command(command);
         }
         self.load_wanted_detail();
-    }
-
-    pub(super) fn on_key(&mut self, key: &KeyEvent) {
-        self.session.last_activity = self.now;
-        let pressed = Key::from_event(key);
-        let action = self.keymap.action(self.section(), pressed);
-        if self.session.operator.is_none() && !self.help_open {
-            // Characters go to the badge or PIN field; ctrl-c still quits, F1 still helps.
-            match action {
-                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
-                Some(Action::ScannerTest) => self.open_scanner_test(),
-                Some(Action::ToggleHelp) if !matches!(key.code, crossterm::event::KeyCode::Char(_)) => {
-                    self.help_open = true;
-                }
-                _ => {
-                    if let Some(command) = self.session.screen.type_key(key) {
-                        self.sign_in(command);
-                    }
-                }
-            }
-            return;
-        }
-        if self.help_open {
-            let closes = matches!(action, Some(Action::ToggleHelp)) || key.code == crossterm::event::KeyCode::Esc;
-            match action {
-                _ if closes => {
-                    self.help_open = false;
-                    self.help_scroll = 0;
-                }
-                Some(Action::SelectNext | Action::PageDown) => self.help_scroll = self.help_scroll.saturating_add(3),
-                Some(Action::SelectPrevious | Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(3),
-                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
-                _ => {}
-            }
-            return;
-        }
-        if self.address_form.is_some() {
-            if pressed.ctrl && action == Some(Action::Quit) {
-                self.exit = Some(Exit::Quit);
-            } else {
-                self.address_form_key(key);
-            }
-            return;
-        }
-        if self.active == Active::Waves && self.waves.prompt.is_some() {
-            if pressed.ctrl && action == Some(Action::Quit) {
-                self.exit = Some(Exit::Quit);
-            } else if let Some(command) = self.waves.prompt_key(key) {
-                self.run_waves_command(command);
-            }
-            return;
-        }
-        if self.active == Active::Pick {
-            match action {
-                Some(action) if !self.pick.as_ref().is_some_and(|p| p.short_menu) => self.dispatch(action),
-                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
-                _ => self.pick_key(key),
-            }
-            return;
-        }
-        if self.active == Active::Returns {
-            // Numbers, letters and Enter choose reasons and type notes here.
-            let typing = self.returns.alert.is_some()
-                || !matches!(
-                    self.returns.step,
-                    crate::screens::returns::Step::ScanItem | crate::screens::returns::Step::Idle
-                );
-            match action {
-                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
-                Some(
-                    action @ (Action::SwitchScreen
-                    | Action::ToggleHelp
-                    | Action::ReturnsScreen
-                    | Action::SignOut
-                    | Action::ScannerTest),
-                ) if !typing => {
-                    self.dispatch(action);
-                }
-                _ => self.returns_key(key),
-            }
-            return;
-        }
-        if self.active == Active::Pack {
-            // While a banner or a weight approval is up, keys belong to them.
-            let busy = self.pack.alert.is_some() || self.pack.weight_hold.is_some();
-            match action {
-                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
-                Some(action) if !busy && !matches!(key.code, crossterm::event::KeyCode::Char('0'..='9')) => {
-                    self.dispatch(action);
-                }
-                _ => self.pack_key(key),
-            }
-            return;
-        }
-        if self.queue.prompt.is_some() {
-            // The "why?" takes the keys; only ctrl-bound quit escapes it.
-            if pressed.ctrl && action == Some(Action::Quit) {
-                self.exit = Some(Exit::Quit);
-            } else if let Some(prompt) = self.queue.prompt_key(key) {
-                self.run_prompt(&prompt);
-            }
-            return;
-        }
-        if self.queue.is_typing() {
-            // Typing goes to the search box; only ctrl-bound quit escapes it.
-            if pressed.ctrl && action == Some(Action::Quit) {
-                self.exit = Some(Exit::Quit);
-            } else if let Some(command) = self.queue.type_key(key) {
-                self.run_command(command);
-                self.load_wanted_detail();
-            }
-            return;
-        }
-        if let Some(action) = action {
-            self.dispatch(action);
-        }
     }
 
     fn resize(&mut self, width: u16, height: u16) {
