@@ -2,6 +2,7 @@
 //! beside its comparator in the same run. A figure that cannot be measured
 //! says so (`value: null` and a note), never a made-up number.
 
+mod allocation;
 mod figures;
 mod latency;
 mod pack;
