@@ -76,20 +76,8 @@ impl Fixture {
     /// `packline --db <store> probe ...` with HOME and XDG dirs inside the
     /// fixture (so the default config, whole-order backorders, applies).
     fn probe(&self, args: &[&str]) -> Command {
-        let home = self.dir.path();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_packline"));
-        cmd.env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env_remove("RUST_BACKTRACE")
-            .env_remove("RUST_LOG")
-            .arg("--db")
-            .arg(&self.db)
-            .arg("probe")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut cmd = common::packline(self.dir.path(), &self.db);
+        cmd.arg("probe").args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
     }
 

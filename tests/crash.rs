@@ -116,16 +116,8 @@ impl Fixture {
 
     /// `packline --db <store> probe pack-loop --seed SEED` with HOME inside the fixture.
     fn packer(&self, seed: u64) -> Command {
-        let home = self.dir.path();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_packline"));
-        cmd.env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env_remove("RUST_BACKTRACE")
-            .env_remove("RUST_LOG")
-            .arg("--db")
-            .arg(&self.db)
-            .args(["probe", "pack-loop", "--seed", &seed.to_string()])
+        let mut cmd = common::packline(self.dir.path(), &self.db);
+        cmd.args(["probe", "pack-loop", "--seed", &seed.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -11,11 +11,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use chrono::{Duration, Utc};
-use common::{bin, order, ship, sku};
+use common::{bin, order, returned_unit, ship, sku};
 use packline::domain::rma::{Grade, RmaNumber};
 use packline::domain::{Actor, Bin, OrderNumber, Verdict, Zone};
-use packline::planning::returns::ReturnsConfig;
-use packline::store::{Inspection, Store};
+use packline::store::Store;
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------
@@ -24,10 +23,6 @@ use tempfile::TempDir;
 
 fn bench() -> Actor {
     Actor::new("RETURNS-1", "EMP-0004")
-}
-
-fn rules() -> ReturnsConfig {
-    packline::config::Config::from_texts(None, "test").unwrap().config.returns
 }
 
 /// Order 1 (2 MUG, 1 TEE) shipped, then returned: one MUG changed mind, the
@@ -45,26 +40,12 @@ fn env(close: bool) -> (TempDir, Store, RmaNumber) {
     store.import_checked(&a, &[first], &mut |_| Verdict::default(), &mut |_| {}).unwrap();
     ship(&mut store, OrderNumber(1), 2);
     let rma = store.receive_return(&a, OrderNumber(1)).unwrap().rma;
-    store.inspect_unit(&a, rma, &unit("MUG", "changed mind", Grade::Sealed)).unwrap().unwrap();
-    store.inspect_unit(&a, rma, &unit("TEE", "defective", Grade::Defective)).unwrap().unwrap();
+    store.inspect_unit(&a, rma, &returned_unit("MUG", "changed mind", Grade::Sealed)).unwrap().unwrap();
+    store.inspect_unit(&a, rma, &returned_unit("TEE", "defective", Grade::Defective)).unwrap().unwrap();
     if close {
         store.close_rma(&a, rma, "partial", 1_234).unwrap();
     }
     (dir, store, rma)
-}
-
-fn unit(sku: &str, reason: &str, grade: Grade) -> Inspection {
-    let rules = rules();
-    Inspection {
-        sku: sku.into(),
-        lot: None,
-        serial: None,
-        reason: reason.into(),
-        grade,
-        disposition: rules.rule(grade).disposition,
-        note: String::new(),
-        refund_minor: rules.unit_refund(grade, 500),
-    }
 }
 
 fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {

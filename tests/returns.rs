@@ -7,11 +7,11 @@
 
 mod common;
 
-use common::{bin, order, ship, sku};
+use common::{bin, order, returned_unit, ship, sku};
 use packline::domain::rma::{Disposition, Grade, ReturnRefusal, RmaStatus};
 use packline::domain::{Actor, Bin, OrderNumber, OrderStatus, Verdict, Zone};
 use packline::planning::returns::ReturnsConfig;
-use packline::store::{Inspection, Store};
+use packline::store::Store;
 use tempfile::TempDir;
 
 fn bench() -> Actor {
@@ -43,20 +43,6 @@ fn env() -> (TempDir, Store) {
     (dir, store)
 }
 
-fn unit(sku: &str, reason: &str, grade: Grade) -> Inspection {
-    let rules = rules();
-    Inspection {
-        sku: sku.into(),
-        lot: None,
-        serial: None,
-        reason: reason.into(),
-        grade,
-        disposition: rules.rule(grade).disposition,
-        note: String::new(),
-        refund_minor: rules.unit_refund(grade, 500),
-    }
-}
-
 #[test]
 fn an_unannounced_return_is_flagged_and_never_takes_more_than_shipped() {
     let (_dir, mut store) = env();
@@ -71,10 +57,12 @@ fn an_unannounced_return_is_flagged_and_never_takes_more_than_shipped() {
     );
     let rma = view.rma;
     // An item we never shipped on this order is refused.
-    let refusal = store.inspect_unit(&bench(), rma, &unit("CUP", "changed mind", Grade::Sealed)).unwrap().unwrap_err();
+    let refusal =
+        store.inspect_unit(&bench(), rma, &returned_unit("CUP", "changed mind", Grade::Sealed)).unwrap().unwrap_err();
     assert_eq!(refusal, ReturnRefusal::NotShipped { sku: "CUP".into() });
-    store.inspect_unit(&bench(), rma, &unit("TEE", "too small", Grade::Sealed)).unwrap().unwrap();
-    let refusal = store.inspect_unit(&bench(), rma, &unit("TEE", "too small", Grade::Sealed)).unwrap().unwrap_err();
+    store.inspect_unit(&bench(), rma, &returned_unit("TEE", "too small", Grade::Sealed)).unwrap().unwrap();
+    let refusal =
+        store.inspect_unit(&bench(), rma, &returned_unit("TEE", "too small", Grade::Sealed)).unwrap().unwrap_err();
     assert_eq!(refusal, ReturnRefusal::AllReturned { sku: "TEE".into(), shipped: 1 });
     let view = store.return_view(rma).unwrap();
     assert_eq!((view.status, view.units.len()), (RmaStatus::Inspected, 1));
@@ -89,11 +77,14 @@ fn mixed_dispositions_a_restock_fills_the_backorder_and_the_refund_is_recorded()
     let announced = store.create_rma(&Actor::new("OFFICE", "EMP-0001"), one, "customer called").unwrap();
     let view = store.receive_rma(&bench(), announced).unwrap();
     assert_eq!((view.rma, view.status, view.announced), (announced, RmaStatus::Received, true));
-    let sealed = store.inspect_unit(&bench(), announced, &unit("MUG", "changed mind", Grade::Sealed)).unwrap().unwrap();
+    let sealed =
+        store.inspect_unit(&bench(), announced, &returned_unit("MUG", "changed mind", Grade::Sealed)).unwrap().unwrap();
     let restock = sealed.units[0].clone();
     assert_eq!(restock.disposition, Disposition::Restock);
-    let broken =
-        store.inspect_unit(&bench(), announced, &unit("MUG", "damaged in transit", Grade::Damaged)).unwrap().unwrap();
+    let broken = store
+        .inspect_unit(&bench(), announced, &returned_unit("MUG", "damaged in transit", Grade::Damaged))
+        .unwrap()
+        .unwrap();
     assert_eq!(broken.units[1].disposition, Disposition::Quarantine);
     // The restock goes to the bin already holding MUG; the backorder takes it at once.
     let suggested = store.suggest_restock_bin("MUG").unwrap().unwrap();
@@ -116,8 +107,10 @@ fn mixed_dispositions_a_restock_fills_the_backorder_and_the_refund_is_recorded()
     assert_eq!((refund.kind(), refund.amount_minor()), ("partial", 500));
     store.close_rma(&bench(), announced, refund.kind(), refund.amount_minor()).unwrap();
     assert_eq!(store.return_view(announced).unwrap().status, RmaStatus::Closed);
-    let refusal =
-        store.inspect_unit(&bench(), announced, &unit("TEE", "too small", Grade::Sealed)).unwrap().unwrap_err();
+    let refusal = store
+        .inspect_unit(&bench(), announced, &returned_unit("TEE", "too small", Grade::Sealed))
+        .unwrap()
+        .unwrap_err();
     assert_eq!(refusal, ReturnRefusal::Closed { rma: announced });
     let raw = rusqlite::Connection::open(store.path()).unwrap();
     let refunds: i64 = raw.query_row("SELECT count(*) FROM outbox WHERE kind = 'refund'", [], |r| r.get(0)).unwrap();

@@ -4,8 +4,9 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use chrono::{DateTime, Utc};
+use packline::domain::rma::Grade;
 use packline::domain::{Actor, Address, BinCode, NewOrder, NewOrderLine, NewSku, OrderNumber, OrderStatus};
-use packline::store::{NewPackage, PackageIds, Store};
+use packline::store::{Inspection, NewPackage, PackageIds, Store};
 
 pub fn bin(code: &str) -> BinCode {
     code.parse().unwrap()
@@ -100,4 +101,33 @@ pub fn ship(store: &mut Store, number: OrderNumber, packages: usize) {
     store.complete_pack(&a, number, &all, ("DHL", "DHL Paket"), "", &mut ids).unwrap();
     store.close_manifest(&a, "DHL").unwrap();
     assert_eq!(store.order_status(number).unwrap(), OrderStatus::Shipped);
+}
+
+/// One returned unit judged as the default `[returns]` rules say, priced 5.00.
+pub fn returned_unit(sku: &str, reason: &str, grade: Grade) -> Inspection {
+    let rules = packline::config::Config::from_texts(None, "test").unwrap().config.returns;
+    Inspection {
+        sku: sku.into(),
+        lot: None,
+        serial: None,
+        reason: reason.into(),
+        grade,
+        disposition: rules.rule(grade).disposition,
+        note: String::new(),
+        refund_minor: rules.unit_refund(grade, 500),
+    }
+}
+
+/// `packline --db DB` with HOME and the XDG dirs inside `home`, so the
+/// built-in default config applies and nothing of the machine's leaks in.
+pub fn packline(home: &std::path::Path, db: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_packline"));
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG")
+        .arg("--db")
+        .arg(db);
+    cmd
 }
