@@ -11,6 +11,11 @@ use crate::errors::{Error, Result};
 use crate::store::Store;
 use crate::tui;
 
+mod sim;
+mod sync;
+
+pub use sim::ChannelSimArgs;
+
 /// packline: the pick-pack-ship console.
 #[derive(Debug, Parser)]
 #[command(name = "packline", version, about, long_about = None)]
@@ -44,6 +49,11 @@ pub enum Command {
     Bench(BenchArgs),
     /// Print station documents as ZPL (today: the sheet of command barcodes).
     Print(PrintArgs),
+    /// Run the background sync headless: pull orders from the configured
+    /// channels, push shipments, poll the carrier (for cron or systemd).
+    Sync(SyncArgs),
+    /// A local demo sales channel speaking the channel API subset (for demos and tests).
+    ChannelSim(ChannelSimArgs),
     /// Internal: a child process of `packline bench` and of the concurrency tests.
     #[command(hide = true)]
     Probe {
@@ -69,6 +79,17 @@ pub struct ImportArgs {
     /// The channel a JSONL file's orders come from (CSV rows name their own).
     #[arg(long, value_name = "CODE")]
     pub channel: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// One pass (pull every channel to its last page, push what is due), then exit;
+    /// exit code 1 if a channel is failing.
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: pull every order the channels list, not only changes since the cursor.
+    #[arg(long, requires = "once")]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +206,8 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
         Some(Command::Report(args)) => crate::report::run(cli.db.as_deref(), loaded, args.name, args.format),
         Some(Command::Route(args)) => args.run(loaded),
         Some(Command::Print(args)) => args.run(loaded),
+        Some(Command::Sync(args)) => sync::run(cli, loaded, args),
+        Some(Command::ChannelSim(args)) => sim::run(cli, loaded, args),
         Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;
@@ -238,6 +261,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
             Ok(size) => {
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
                 tui::spawn_event_sources(&tx);
+                let background = sync::start_for_console(cli.demo, &store, loaded, &tx);
                 let mut app = App::new(
                     store,
                     loaded.keymap.clone(),
@@ -251,7 +275,19 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                 app.set_rules(loaded.config.rules.clone());
                 app.set_planning(layout, loaded.config.waves.clone());
                 app.set_shipping(&loaded.config);
-                app::run(&mut terminal, &mut app, &mut rx).await.map_err(Error::io("drawing the console failed"))
+                match background {
+                    Ok(background) => {
+                        if let Some(background) = &background {
+                            app.set_sync(background.handle());
+                        }
+                        let exit = app::run(&mut terminal, &mut app, &mut rx).await;
+                        if let Some(background) = background {
+                            background.stop();
+                        }
+                        exit.map_err(Error::io("drawing the console failed"))
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(e),
         };

@@ -46,6 +46,13 @@ pub struct Config {
     pub shipper: crate::labels::ShipperConfig,
     pub log: LogConfig,
     pub keymap: KeymapConfig,
+    /// The sales channels the sync talks to (`[[channels]]`; none by default).
+    #[serde(default)]
+    pub channels: Vec<crate::sync::config::ChannelConfig>,
+    #[serde(default)]
+    pub sync: crate::sync::config::SyncConfig,
+    #[serde(default)]
+    pub tracking: crate::sync::config::TrackingConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -258,6 +265,9 @@ impl Config {
         config.shipper.check().map_err(invalid)?;
         config.weighing.check().map_err(invalid)?;
         config.packing.check().map_err(invalid)?;
+        crate::sync::config::check_channels(&config.channels).map_err(invalid)?;
+        config.sync.check().map_err(invalid)?;
+        config.tracking.check().map_err(invalid)?;
         if config.allocation.min_shelf_days > 3_650 {
             return Err(invalid(format!(
                 "allocation.min_shelf_days must be 0 to 3650, not {}",

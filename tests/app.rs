@@ -890,3 +890,201 @@ fn a_supervisor_announces_a_return_and_the_bench_receives_it_by_its_rma() {
     assert_eq!((view.rma.to_string(), view.announced, view.order.0), (rma, true, order));
     assert_eq!(store.return_view(view.rma).unwrap().status, packline::domain::rma::RmaStatus::Received);
 }
+
+/// Packs `n` picked orders of the demo through the store, as pack stations
+/// elsewhere would: each leaves a pending shipment row in the outbox.
+/// Returns the rows' ids, oldest first.
+fn packed_elsewhere(path: &std::path::Path, n: usize) -> Vec<i64> {
+    let mut store = Store::open(path).unwrap();
+    let actor = Actor::new("STATION-9", "EMP-0004");
+    for _ in 0..n {
+        let (number, _) = picked_order(path, 0);
+        let order = store.pack_open(&actor, number).unwrap().unwrap();
+        for line in order.lines {
+            store.pack_scan(&actor, number, &line.sku, line.expected, None, None).unwrap().unwrap();
+        }
+        let package = packline::store::NewPackage { carton: "S".into(), weight_g: 900, measured_g: None };
+        let mut ids =
+            |n: i64| packline::store::PackageIds { tracking: format!("TRACK{n:04}"), sscc: format!("{n:018}") };
+        store.complete_pack(&actor, number, &[package], ("DHL", "DHL Paket"), "", &mut ids).unwrap();
+    }
+    let mut ids: Vec<i64> =
+        store.outbox_rows(&[packline::domain::sync::OutboxState::Pending], 100).unwrap().iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids
+}
+
+fn outbox_state(path: &std::path::Path, id: i64) -> packline::domain::sync::OutboxState {
+    Store::open(path).unwrap().outbox_row(id).unwrap().unwrap().state
+}
+
+fn sync_message(app: &App) -> String {
+    app.sync_screen().message.as_ref().map_or_else(String::new, |(_, m)| m.clone())
+}
+
+#[test]
+fn f6_opens_the_sync_screen_and_goes_back_where_it_came_from() {
+    let (_dir, path) = demo_store(300);
+    let mut app = app(&path, (120, 40));
+    // No channel has synced yet, nobody runs the sync: the bar says so.
+    assert!(screen(&app, (120, 40)).contains("│ sync off │"), "{}", screen(&app, (120, 40)));
+    press(&mut app, KeyCode::F(6));
+    assert_eq!(app.active(), packline::app::Active::Sync);
+    let text = screen(&app, (120, 40));
+    assert!(text.contains("Channels · sync off") && text.contains("Outbox · 0 failed · 0 pending"), "{text}");
+    assert!(text.contains("Retry") && text.contains("Pull now"), "hints: {text}");
+    // A scan here is refused where the operator looks, with the bell.
+    scan(&mut app, "ORD-000001");
+    assert!(app.take_bell());
+    assert!(sync_message(&app).contains("Nothing here takes a scan"), "{}", sync_message(&app));
+    assert_eq!(app.active(), packline::app::Active::Sync);
+    press(&mut app, KeyCode::F(6));
+    assert_eq!(app.active(), packline::app::Active::Queue);
+    // From the waves, Esc goes back to the waves; F3 still goes round from there.
+    press(&mut app, KeyCode::F(3));
+    assert_eq!(app.active(), packline::app::Active::Waves);
+    press(&mut app, KeyCode::F(6));
+    assert_eq!(app.active(), packline::app::Active::Sync);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(screen(&app, (120, 40)).contains("Skip the selected row, saying why"), "help of the sync screen");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.active(), packline::app::Active::Waves);
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::F(3));
+    assert_eq!(app.active(), packline::app::Active::Pack, "F3 goes on from the screen the sync screen covered");
+}
+
+#[test]
+fn a_packer_may_look_but_not_retry_or_skip() {
+    let (_dir, path) = demo_store(600);
+    let ids = packed_elsewhere(&path, 1);
+    let mut app = signed_out(&path, (120, 40));
+    scan(&mut app, "EMP-0004");
+    // F6 opens the sync screen from the pack station too.
+    press(&mut app, KeyCode::F(6));
+    assert_eq!(app.active(), packline::app::Active::Sync);
+    assert_eq!(app.sync_screen().rows.iter().map(|r| r.id).collect::<Vec<_>>(), ids);
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.take_bell());
+    assert_eq!(sync_message(&app), "Only a supervisor can send an outbox row again.");
+    press(&mut app, KeyCode::Char('s'));
+    assert!(app.take_bell());
+    assert!(app.sync_screen().prompt.is_none(), "no prompt for a packer");
+    press(&mut app, KeyCode::Char('p'));
+    assert!(app.take_bell());
+    assert_eq!(outbox_state(&path, ids[0]), packline::domain::sync::OutboxState::Pending);
+}
+
+#[test]
+fn a_supervisor_retries_a_failed_row_and_skips_another_saying_why() {
+    let (_dir, path) = demo_store(600);
+    let ids = packed_elsewhere(&path, 2);
+    // The channel refused the first for good.
+    let mut store = Store::open(&path).unwrap();
+    store.outbox_begin_attempt(ids[0]).unwrap();
+    store.outbox_fail(&Actor::new("STATION-9", "-"), ids[0], "422 tracking number already used").unwrap();
+    let mut app = supervisor(&path);
+    press(&mut app, KeyCode::F(6));
+    // Failed first; the row's reason is on screen.
+    assert_eq!(app.sync_screen().rows.iter().map(|r| r.id).collect::<Vec<_>>(), [ids[0], ids[1]]);
+    let text = screen(&app, (120, 40));
+    assert!(
+        text.contains("Outbox · 1 failed · 1 pending") && text.contains("422 tracking number already used"),
+        "{text}"
+    );
+    let order = |id: i64| {
+        let row = store.outbox_row(id).unwrap().unwrap();
+        serde_json::from_str::<serde_json::Value>(&row.payload).unwrap()["order"].as_str().unwrap().to_owned()
+    };
+    press(&mut app, KeyCode::Char('r'));
+    let channel = store.outbox_row(ids[0]).unwrap().unwrap().channel;
+    assert_eq!(
+        sync_message(&app),
+        format!("Outbox {} ({} to {channel}) will be sent again now.", ids[0], order(ids[0]))
+    );
+    assert_eq!(outbox_state(&path, ids[0]), packline::domain::sync::OutboxState::Pending);
+    // Both pending now, newest first: the second row is on top.
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.sync_screen().selected_row().unwrap().id, ids[1]);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(screen(&app, (120, 40)).contains(&format!("Skip outbox {}", ids[1])));
+    // Enter without a reason is refused; 'q' while typing is typed, it does not quit.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(outbox_state(&path, ids[1]), packline::domain::sync::OutboxState::Pending);
+    type_text(&mut app, "sent by hand in the shop admin q");
+    assert!(app.exit().is_none());
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(outbox_state(&path, ids[1]), packline::domain::sync::OutboxState::Skipped);
+    assert_eq!(
+        sync_message(&app),
+        format!("Skipped outbox {} ({} to {channel}): sent by hand in the shop admin q.", ids[1], order(ids[1]))
+    );
+    // Audited with the supervisor's badge and the reason.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let audited: Vec<(String, String, String)> = raw
+        .prepare("SELECT kind, operator, details FROM events WHERE subject IN (?1, ?2) ORDER BY id")
+        .unwrap()
+        .query_map([format!("outbox:{}", ids[0]), format!("outbox:{}", ids[1])], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(audited.iter().any(|(k, o, _)| k == "outbox_retried" && o == "EMP-0001"), "{audited:?}");
+    assert!(
+        audited.iter().any(|(k, o, d)| k == "outbox_skipped" && o == "EMP-0001" && d.contains("sent by hand")),
+        "{audited:?}"
+    );
+    // The skipped row has left the list.
+    assert_eq!(app.sync_screen().rows.iter().map(|r| r.id).collect::<Vec<_>>(), [ids[0]]);
+}
+
+#[test]
+fn the_worker_is_asked_to_pull_and_push_and_its_notices_refresh_the_console() {
+    use packline::sync::worker::{SyncCommand, SyncHandle, SyncNotice};
+    let (_dir, path) = demo_store(600);
+    let ids = packed_elsewhere(&path, 1);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut app = supervisor(&path);
+    // The test ticks the real clock, hours after the demo's: no idle sign-out.
+    app.set_idle_sign_out(0);
+    app.set_sync(SyncHandle::new(tx));
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(rx.try_recv().ok(), Some(SyncCommand::PullNow));
+    assert!(sync_message(&app).starts_with("Pulling orders from every channel now"), "{}", sync_message(&app));
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(outbox_state(&path, ids[0]), packline::domain::sync::OutboxState::Pending);
+    assert_eq!(rx.try_recv().ok(), Some(SyncCommand::PushNow), "a retried row goes at once");
+    // The worker reports a channel: the bar shows it without waiting for a tick.
+    let mut store = Store::open(&path).unwrap();
+    let me = Actor::new("TEST-1", "-");
+    store.take_sync_lease(&me, 60_000).unwrap();
+    store.record_sync_success("shop", Utc::now()).unwrap();
+    store
+        .record_sync_error("shop", packline::domain::sync::ChannelState::Failing, "HTTP 503 from shop", Utc::now())
+        .unwrap();
+    let notice = SyncNotice::Failed { channel: "shop".into(), message: "HTTP 503 from shop".into() };
+    assert!(app.handle(Event::Sync(notice)));
+    // The lease is measured against the console's clock: tick it to now.
+    app.handle(Event::Tick(Utc::now()));
+    let text = screen(&app, (120, 40));
+    assert!(text.contains("sync ! shop: HTTP 503 from shop · 1 out"), "{text}");
+    assert!(text.contains("sync runs here (TEST-1)") && text.contains("failing"), "{text}");
+    // New orders from a pull refresh the queue's counts, as another terminal's change does.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.active(), packline::app::Active::Queue);
+    let first = app.queue().visible_rows()[0].clone();
+    let cancelled_before = app.queue().counts.get(QueueFilter::Status(OrderStatus::Cancelled));
+    store.transition_order(&me, first.number(), OrderStatus::Cancelled, "cancelled at the channel").unwrap();
+    let summary = packline::domain::sync::PageSummary { cancelled: 1, ..Default::default() };
+    assert!(app.handle(Event::Sync(SyncNotice::Pulled { channel: "shop".into(), summary })));
+    assert_eq!(app.queue().counts.get(QueueFilter::Status(OrderStatus::Cancelled)), cancelled_before + 1);
+    // Another station takes the sync over once this one's lease lapses; a stopped worker is let go.
+    app.handle(Event::Sync(SyncNotice::Stopped));
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Char('p'));
+    assert!(app.take_bell());
+    assert!(sync_message(&app).contains("does not run at this station"), "{}", sync_message(&app));
+}

@@ -85,6 +85,14 @@ pub enum Action {
     AnnounceReturn,
     /// Packing: close the end-of-day manifests, marking the packages shipped (supervisors only).
     CloseManifest,
+    /// Open the sync screen (channels and the outbox), or go back from it.
+    SyncScreen,
+    /// Sync screen: send the selected outbox row again now (supervisors only).
+    RetryOutbox,
+    /// Sync screen: skip the selected outbox row, saying why (supervisors only).
+    SkipOutbox,
+    /// Sync screen: pull orders from every channel now (supervisors only).
+    PullNow,
 }
 
 impl Action {
@@ -103,7 +111,10 @@ impl Action {
             | Self::CancelWave
             | Self::TakeOverWave
             | Self::CloseManifest
-            | Self::AnnounceReturn => Some(Role::Supervisor),
+            | Self::AnnounceReturn
+            | Self::RetryOutbox
+            | Self::SkipOutbox
+            | Self::PullNow => Some(Role::Supervisor),
             _ => None,
         }
     }
@@ -123,6 +134,9 @@ impl Action {
             Self::TakeOverWave => "take over a wave",
             Self::CloseManifest => "close a manifest",
             Self::AnnounceReturn => "announce a return",
+            Self::RetryOutbox => "send an outbox row again",
+            Self::SkipOutbox => "skip an outbox row",
+            Self::PullNow => "pull orders now",
             _ => "do that",
         }
     }

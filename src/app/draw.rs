@@ -1,5 +1,6 @@
 //! Drawing the console: the screen in front, its key hints and the status
-//! bar; the waves and pick screens alone on a picker's small terminal.
+//! bar (with the sync's state); the waves and pick screens alone on a
+//! picker's small terminal.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -46,6 +47,14 @@ impl App {
             Active::Returns => {
                 &[(Action::SwitchScreen, "Orders"), (Action::ToggleHelp, "Help"), (Action::Quit, "Quit")]
             }
+            Active::Sync => &[
+                (Action::RetryOutbox, "Retry"),
+                (Action::SkipOutbox, "Skip"),
+                (Action::PullNow, "Pull now"),
+                (Action::SyncScreen, "Back"),
+                (Action::ToggleHelp, "Help"),
+                (Action::Quit, "Quit"),
+            ],
             Active::Pick => &[
                 (Action::ShortPick, "Short"),
                 (Action::ToggleWalk, "View"),
@@ -95,6 +104,7 @@ impl Widget for &App {
                 (Active::Waves | Active::Pick, _) => self.waves.render(main, buf),
                 (Active::Pack, _) => self.pack.render(main, buf),
                 (Active::Returns, _) => self.returns.render(main, buf),
+                (Active::Sync, _) => self.sync_screen.render(main, buf),
                 (Active::Queue, _) => self.queue.render(main, buf),
             }
             self.hints().render(hints, buf);
@@ -106,8 +116,14 @@ impl Widget for &App {
                 .render(hints, buf);
         }
         let operator = self.session.operator.as_ref().map(|o| format!("{} {} ({})", o.badge, o.name, o.role));
-        StatusBar { station: &self.station, operator: operator.as_deref(), store: &self.store_label, now: self.now }
-            .render(status, buf);
+        StatusBar {
+            station: &self.station,
+            operator: operator.as_deref(),
+            store: &self.store_label,
+            now: self.now,
+            sync: self.sync_status(),
+        }
+        .render(status, buf);
         if let Some(form) = &self.address_form {
             form.render(main, buf);
         }

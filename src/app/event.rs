@@ -1,5 +1,6 @@
-//! The one event type that reaches the app: terminal input, ticks and the
-//! signals that end the process. Background tasks hold a cloned sender.
+//! The one event type that reaches the app: terminal input, ticks, the sync
+//! worker's notices and the signals that end the process. Background tasks
+//! hold a cloned sender.
 
 use std::time::Instant;
 
@@ -13,6 +14,9 @@ pub enum Event {
     /// The clock moved on: countdowns, the status-bar clock, and a look at
     /// whether another terminal changed the store.
     Tick(DateTime<Utc>),
+    /// The sync worker did something: the app re-reads the sync's state (and
+    /// the queue, when orders came in).
+    Sync(crate::sync::worker::SyncNotice),
     /// The terminal is gone (EOF, EIO or hang-up on input): end the process.
     InputClosed(String),
     /// SIGHUP, SIGTERM or SIGINT: leave cleanly.

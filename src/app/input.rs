@@ -126,6 +126,11 @@ impl App {
             }
             return;
         }
+        // The sync screen has nothing to scan: say so where the operator looks.
+        if self.active == Active::Sync && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            self.show_error("Nothing here takes a scan: Esc goes back to where the scanner works.".into());
+            return;
+        }
         // An RMA opens the returns bench wherever it is scanned.
         if matches!(parsed, Ok(Scan::Rma(_))) && self.active != Active::Pick {
             self.active = Active::Returns;

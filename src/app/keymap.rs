@@ -27,6 +27,9 @@ pub struct KeymapConfig {
     pub pick: Vec<BindingConfig>,
     pub pack: Vec<BindingConfig>,
     pub returns: Vec<BindingConfig>,
+    /// The sync screen (optional in a table written before it existed).
+    #[serde(default)]
+    pub sync: Vec<BindingConfig>,
 }
 
 /// Which bindings apply.
@@ -38,6 +41,7 @@ pub enum Section {
     Pick,
     Pack,
     Returns,
+    Sync,
 }
 
 impl Section {
@@ -50,6 +54,7 @@ impl Section {
             Self::Pick => "Picking",
             Self::Pack => "Packing",
             Self::Returns => "Returns",
+            Self::Sync => "Sync",
         }
     }
 }
@@ -170,6 +175,7 @@ impl Keymap {
             (Section::Pick, "pick", &config.pick),
             (Section::Pack, "pack", &config.pack),
             (Section::Returns, "returns", &config.returns),
+            (Section::Sync, "sync", &config.sync),
         ] {
             let mut bindings = Vec::with_capacity(list.len());
             for b in list {

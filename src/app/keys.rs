@@ -57,6 +57,15 @@ impl App {
             }
             return;
         }
+        if self.active == Active::Sync && self.sync_screen.prompt.is_some() {
+            // The "why?" of a skip takes the keys; only ctrl-bound quit escapes it.
+            if pressed.ctrl && action == Some(Action::Quit) {
+                self.exit = Some(Exit::Quit);
+            } else {
+                self.sync_prompt_key(key);
+            }
+            return;
+        }
         if self.active == Active::Pick {
             match action {
                 Some(action) if !self.pick.as_ref().is_some_and(|p| p.short_menu) => self.dispatch(action),
@@ -78,6 +87,7 @@ impl App {
                     action @ (Action::SwitchScreen
                     | Action::ToggleHelp
                     | Action::ReturnsScreen
+                    | Action::SyncScreen
                     | Action::SignOut
                     | Action::ScannerTest),
                 ) if !typing => {

@@ -13,6 +13,7 @@ mod packing;
 mod returns;
 mod run;
 mod session;
+mod sync;
 mod waves;
 
 use chrono::{DateTime, Utc};
@@ -26,6 +27,7 @@ use crate::screens::pack::PackScreen;
 use crate::screens::pick::PickScreen;
 use crate::screens::returns::ReturnsScreen;
 use crate::screens::scanner_test::ScannerTestScreen;
+use crate::screens::sync::SyncScreen;
 use crate::screens::waves::WavesScreen;
 use crate::store::Store;
 use action::Action;
@@ -51,6 +53,8 @@ pub enum Active {
     Pack,
     /// The returns bench.
     Returns,
+    /// The sync screen (channels and the outbox), over the screen it was opened from.
+    Sync,
 }
 
 /// Why the app stopped.
@@ -110,6 +114,9 @@ pub struct App {
     returns_rules: crate::planning::returns::ReturnsConfig,
     /// Network print jobs that failed in the background.
     print_failures: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// The sync worker's handle and the health the status bar shows.
+    sync: sync::SyncLink,
+    sync_screen: SyncScreen,
 }
 
 impl std::fmt::Debug for App {
@@ -164,7 +171,10 @@ impl App {
                 defaults.returns.grades.iter().map(|g| (g.grade, g.disposition)).collect(),
             ),
             returns_rules: defaults.returns.clone(),
+            sync: sync::SyncLink::default(),
+            sync_screen: SyncScreen::new(station, now),
         };
+        app.refresh_sync_health();
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
         app.queue.page_size = order_queue::table_rows(app.queue_area());
         app.refresh_counts();
@@ -234,6 +244,7 @@ impl App {
             }
             Event::Input(..) => false,
             Event::Tick(now) => self.tick(now),
+            Event::Sync(notice) => self.on_sync_notice(&notice),
             Event::InputClosed(reason) => {
                 self.exit = Some(Exit::InputClosed(reason));
                 false
@@ -260,6 +271,7 @@ impl App {
             Action::SignOut => self.sign_out("signed out"),
             Action::ScannerTest => self.open_scanner_test(),
             Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::SyncScreen => self.toggle_sync(),
             Action::SwitchScreen => match self.active {
                 Active::Queue => self.show_waves(),
                 Active::Waves => self.active = Active::Pack,
@@ -270,9 +282,11 @@ impl App {
                     self.run_command(command);
                 }
                 Active::Pick => self.show_error("Leave the wave first (Esc); it stays yours meanwhile.".into()),
+                Active::Sync => self.switch_from_sync(),
             },
             _ if self.active == Active::Waves => self.waves_action(action),
             Action::ReturnsScreen => self.show_returns(),
+            _ if self.active == Active::Sync => self.sync_action(action),
             _ if self.active == Active::Pack => self.pack_action(action),
             _ if self.active == Active::Returns => {}
             _ if self.active == Active::Pick => self.pick_action(action),
@@ -296,6 +310,7 @@ impl App {
             Active::Waves => self.waves.on_error(message),
             Active::Pack => self.pack.on_error(message),
             Active::Returns => self.returns.on_error(message),
+            Active::Sync => self.sync_screen.on_error(message),
             Active::Pick => match self.pick.as_mut() {
                 Some(pick) => pick.on_error(message),
                 None => self.waves.on_error(message),
@@ -312,6 +327,7 @@ impl App {
             Active::Pick => Section::Pick,
             Active::Pack => Section::Pack,
             Active::Returns => Section::Returns,
+            Active::Sync => Section::Sync,
         }
     }
 
@@ -337,29 +353,32 @@ impl App {
         self.waves.now = now;
         self.pack.now = now;
         self.returns.now = now;
+        self.sync_screen.now = now;
         if let Some(pick) = self.pick.as_mut() {
             pick.now = now;
         }
         if self.check_idle() {
             return true;
         }
+        let sync_changed = self.refresh_sync_health();
         let version = match self.store.data_version() {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(error = %e, "reading data_version failed");
-                return minute_changed;
+                return minute_changed || sync_changed;
             }
         };
         self.heartbeat();
         let printing_failed = self.print_failures();
         if version == self.data_version {
-            return minute_changed || printing_failed;
+            return minute_changed || printing_failed || sync_changed;
         }
         self.data_version = version;
         match self.active {
             Active::Waves => self.reload_waves(),
             Active::Pick => self.reload_pick(),
             Active::Pack => self.reload_pack(),
+            Active::Sync => self.reload_sync(),
             Active::Returns | Active::Queue => {}
         }
         self.refresh_counts();

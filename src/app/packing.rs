@@ -340,6 +340,8 @@ impl App {
         }
         match done {
             Ok(_) => {
+                // The shipment's outbox row goes to the channel without waiting for the next look.
+                self.sync_push_now();
                 self.reload_pack();
                 let order = self.pack.order.clone();
                 let printed = order.as_ref().map_or(Ok(()), |o| self.print(o));

@@ -17,6 +17,7 @@ pub mod service;
 pub mod shipment;
 pub mod sku;
 pub mod status;
+pub mod sync;
 pub mod text;
 pub mod wave;
 

@@ -106,6 +106,8 @@ pub enum PackRefusal {
     NotPackable { number: OrderNumber, status: OrderStatus },
     /// A lot- or serial-tracked item scanned without it (a plain GTIN).
     NeedsLot { sku: String, what: &'static str },
+    /// The sales channel cancelled the order after work on it had started.
+    ChannelCancelled { number: OrderNumber },
 }
 
 impl fmt::Display for PackRefusal {
@@ -124,6 +126,9 @@ impl fmt::Display for PackRefusal {
             }
             Self::NeedsLot { sku, what } => {
                 write!(f, "{sku} needs its {what}: scan the GS1 barcode that carries it.")
+            }
+            Self::ChannelCancelled { number } => {
+                write!(f, "DO NOT PACK: {number} was cancelled at the channel: hand it to the supervisor.")
             }
         }
     }

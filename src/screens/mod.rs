@@ -9,4 +9,6 @@ pub mod pick;
 pub mod returns;
 pub mod scanner_test;
 pub mod sign_in;
+pub mod sync;
 pub mod waves;
+pub mod why;

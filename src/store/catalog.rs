@@ -33,6 +33,33 @@ impl Store {
         })
     }
 
+    /// Registers a channel as the config describes it: added if new, its
+    /// name and kind brought up to date (audited) if the config changed them.
+    pub fn configure_channel(&mut self, actor: &Actor, code: &str, name: &str, kind: &str) -> Result<()> {
+        self.write(|tx| {
+            let stored: Option<(String, String)> = tx
+                .query_row("SELECT name, kind FROM channels WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let subject = format!("channel:{code}");
+            match stored {
+                None => {
+                    tx.execute(
+                        "INSERT INTO channels (code, name, kind) VALUES (?1, ?2, ?3)",
+                        params![code, name, kind],
+                    )?;
+                    events::append(tx, now_ms(), actor, "channel_added", &subject, name)?;
+                }
+                Some((old_name, old_kind)) if old_name != name || old_kind != kind => {
+                    tx.execute("UPDATE channels SET name = ?2, kind = ?3 WHERE code = ?1", params![code, name, kind])?;
+                    let details = format!("{old_name} ({old_kind}) -> {name} ({kind})");
+                    events::append(tx, now_ms(), actor, "channel_configured", &subject, &details)?;
+                }
+                Some(_) => {}
+            }
+            Ok(())
+        })
+    }
+
     /// Adds SKUs and their GTINs in one transaction.
     pub fn add_skus(&mut self, actor: &Actor, skus: &[NewSku]) -> Result<()> {
         self.write(|tx| {
@@ -171,6 +198,13 @@ impl Store {
             }
         }
         Ok(facts)
+    }
+
+    /// Every SKU code in the catalogue, in code order (the channel simulator's line items).
+    pub fn sku_codes(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT code FROM skus ORDER BY code")?;
+        let codes = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(codes)
     }
 
     /// The active operator with this badge, if any.

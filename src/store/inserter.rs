@@ -1,14 +1,120 @@
-//! The one insert path for orders (imports, the demo, benchmarks): statements
-//! prepared once per transaction, ids looked up once, counts added once.
+//! The one insert path for orders (imports, channel pages, the demo,
+//! benchmarks): statements prepared once per transaction, ids looked up
+//! once, counts added once; and [`intake`], what files and channel pages
+//! share: new orders checked, held or allocated, newer copies applied.
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::orders::{SEARCH_INSERT, search_words};
-use super::{Result, StoreError, events};
+use super::allocation::Allocator;
+use super::orders::{SEARCH_INSERT, search_words, update_order_header};
+use super::sync::{ChannelCancel, cancelled_at_channel};
+use super::{Result, StoreError, events, now_ms};
+use crate::domain::sync::PageSummary;
 use crate::domain::text::sanitize;
 use crate::domain::{Actor, NewOrder, OrderStatus, Verdict};
+
+/// What arrives: an order, and when its channel cancelled it (channel pages
+/// only; files carry no cancellation).
+pub(super) type Arrival<'o> = (&'o NewOrder, Option<DateTime<Utc>>);
+
+/// Order intake inside the caller's transaction, for files and channel
+/// pages alike. A new order is checked (`check`): one that fails a rule is
+/// stored `held` with its reasons, the others are allocated (when
+/// `allocate`) most urgent, then oldest, first. A new order its channel
+/// cancelled is stored `cancelled` and never allocated. A stored order
+/// changes only with a strictly newer `updated_at`; a newer cancelled copy
+/// cancels it or flags it (see [`cancelled_at_channel`]).
+pub(super) fn intake<'o>(
+    tx: &Transaction<'_>,
+    allocator: &Allocator<'_>,
+    arrivals: impl Iterator<Item = Arrival<'o>>,
+    check: &mut dyn FnMut(&NewOrder) -> Verdict,
+    allocate: bool,
+    progress: &mut dyn FnMut(usize),
+) -> Result<PageSummary> {
+    let actor = allocator.actor;
+    let mut inserter = Inserter::new(tx)?;
+    let mut summary = PageSummary::default();
+    let mut to_allocate = Vec::new();
+    let mut to_cancel = Vec::new();
+    let at = now_ms();
+    for (done, (order, cancelled_at)) in arrivals.enumerate() {
+        if done % 1_000 == 0 {
+            progress(done);
+        }
+        let origin = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
+        if cancelled_at.is_some() {
+            if let Some(id) = inserter.insert(order, OrderStatus::Cancelled, &Verdict::default())? {
+                let details = format!("{origin}, cancelled at the channel");
+                inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
+                summary.inserted += 1;
+                summary.cancelled += 1;
+                continue;
+            }
+        } else {
+            let verdict = check(order);
+            let status = if verdict.holds.is_empty() { OrderStatus::New } else { OrderStatus::Held };
+            if let Some(id) = inserter.insert(order, status, &verdict)? {
+                inserter.event(at, actor, "order_imported", id, &sanitize(&origin))?;
+                if verdict.holds.is_empty() {
+                    to_allocate.push((order.priority, order.created_at.timestamp(), id));
+                } else {
+                    let mut hold_stmt = tx.prepare_cached(
+                        "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, 'validation', ?3)",
+                    )?;
+                    for reason in &verdict.holds {
+                        hold_stmt.execute(params![id, reason.as_str(), at / 1000])?;
+                    }
+                    let reasons: Vec<&str> = verdict.holds.iter().map(|r| r.as_str()).collect();
+                    inserter.event(at, actor, "order_held", id, &reasons.join(", "))?;
+                    summary.held += 1;
+                }
+                summary.inserted += 1;
+                continue;
+            }
+        }
+        // Already stored: only a newer copy changes it.
+        let channel_id = inserter.channel_id(&order.channel)?;
+        let (id, stored_updated): (i64, i64) = tx
+            .prepare_cached("SELECT id, updated_at FROM orders WHERE channel_id = ?1 AND external_id = ?2")?
+            .query_row(params![channel_id, sanitize(&order.external_id)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if order.updated_at.timestamp() <= stored_updated {
+            summary.unchanged += 1;
+            continue;
+        }
+        update_order_header(tx, id, order)?;
+        inserter.event(at, actor, "order_updated", id, "newer copy from the channel")?;
+        summary.updated += 1;
+        if let Some(cancelled) = cancelled_at {
+            to_cancel.push((id, cancelled));
+        }
+    }
+    // Counted first, so the status changes below are counted by the triggers.
+    inserter.finish()?;
+    // Stock freed by cancellations goes to waiting backorders before the
+    // page's new orders are allocated.
+    for (id, cancelled) in to_cancel {
+        match cancelled_at_channel(tx, allocator, id, cancelled)? {
+            ChannelCancel::Cancelled => summary.cancelled += 1,
+            ChannelCancel::Flagged => summary.flagged += 1,
+            ChannelCancel::Unchanged => {}
+        }
+    }
+    if allocate {
+        to_allocate.sort_unstable();
+        for (_, _, id) in to_allocate {
+            match allocator.allocate(tx, id)?.status {
+                OrderStatus::Ready => summary.ready += 1,
+                OrderStatus::Backordered => summary.backordered += 1,
+                _ => {}
+            }
+        }
+    }
+    Ok(summary)
+}
 
 /// Inserts orders within one transaction: its statements are prepared once
 /// per transaction and channel and SKU ids looked up once, not per order or

@@ -14,6 +14,7 @@ mod inserter;
 mod leases;
 mod manifests;
 mod orders;
+mod outbox;
 mod packing;
 mod picking;
 mod queue;
@@ -22,6 +23,8 @@ mod returns;
 mod schema;
 mod slotting;
 mod stock;
+mod sync;
+mod tracking;
 mod waves;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::inserter::Inserter;
+use super::allocation::Allocator;
+use super::inserter::{Inserter, intake};
 use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
 use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail, ReservedPlace};
 use crate::domain::text::sanitize;
@@ -74,59 +75,16 @@ impl Store {
     ) -> Result<ImportSummary> {
         let allocator = self.allocator(actor);
         self.write(|tx| {
-            let mut inserter = Inserter::new(tx)?;
-            let mut summary = ImportSummary::default();
-            let mut to_allocate = Vec::new();
-            let at = now_ms();
-            for (done, order) in orders.iter().enumerate() {
-                if done % 1_000 == 0 {
-                    progress(done);
-                }
-                let verdict = check(order);
-                let status = if verdict.holds.is_empty() { OrderStatus::New } else { OrderStatus::Held };
-                if let Some(id) = inserter.insert(order, status, &verdict)? {
-                    let details = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
-                    inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
-                    if verdict.holds.is_empty() {
-                        to_allocate.push((order.priority, order.created_at.timestamp(), id));
-                    } else {
-                        let mut hold_stmt = tx.prepare_cached(
-                            "INSERT INTO order_holds (order_id, reason, note, created_at) VALUES (?1, ?2, 'validation', ?3)",
-                        )?;
-                        for reason in &verdict.holds {
-                            hold_stmt.execute(params![id, reason.as_str(), at / 1000])?;
-                        }
-                        let reasons: Vec<&str> = verdict.holds.iter().map(|r| r.as_str()).collect();
-                        inserter.event(at, actor, "order_held", id, &reasons.join(", "))?;
-                        summary.held += 1;
-                    }
-                    summary.inserted += 1;
-                    continue;
-                }
-                // Already stored: only a newer copy changes it.
-                let channel_id = inserter.channel_id(&order.channel)?;
-                let (id, stored_updated): (i64, i64) = tx
-                    .prepare_cached("SELECT id, updated_at FROM orders WHERE channel_id = ?1 AND external_id = ?2")?
-                    .query_row(params![channel_id, sanitize(&order.external_id)], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                if order.updated_at.timestamp() > stored_updated {
-                    update_order_header(tx, id, order)?;
-                    inserter.event(at, actor, "order_updated", id, "newer copy from the channel")?;
-                    summary.updated += 1;
-                } else {
-                    summary.unchanged += 1;
-                }
-            }
-            inserter.finish()?;
-            if allocate {
-                to_allocate.sort_unstable();
-                for (_, _, id) in to_allocate {
-                    match allocator.allocate(tx, id)?.status {
-                        OrderStatus::Ready => summary.ready += 1,
-                        _ => summary.backordered += 1,
-                    }
-                }
-            }
-            Ok(summary)
+            let arrivals = orders.iter().map(|order| (order, None));
+            let page = intake(tx, &allocator, arrivals, check, allocate, progress)?;
+            Ok(ImportSummary {
+                inserted: page.inserted,
+                held: page.held,
+                ready: page.ready,
+                backordered: page.backordered,
+                updated: page.updated,
+                unchanged: page.unchanged,
+            })
         })
     }
 
@@ -215,24 +173,7 @@ impl Store {
         let allocator = self.allocator(actor);
         self.write(|tx| {
             let from = current_status(tx, number)?;
-            from.transition(to).map_err(|source| StoreError::Transition { number, source })?;
-            let changed = tx.execute(
-                "UPDATE orders SET status = ?2 WHERE id = ?1 AND status = ?3",
-                params![number.0, to.as_str(), from.as_str()],
-            )?;
-            if changed != 1 {
-                return Err(StoreError::Invalid(format!(
-                    "order {number} changed while this was being done; try again"
-                )));
-            }
-            let details =
-                if note.is_empty() { format!("{from} -> {to}") } else { format!("{from} -> {to}: {}", sanitize(note)) };
-            events::append(tx, now_ms(), actor, "status_changed", &events::order_subject(number.0), &details)?;
-            if to == OrderStatus::Cancelled {
-                let freed = super::allocation::release_reservations(tx, allocator.at_ms, number.0)?;
-                allocator.fill_backorders(tx, &freed)?;
-            }
-            Ok(())
+            transition(tx, &allocator, number, from, to, note)
         })
     }
 
@@ -359,6 +300,25 @@ impl Store {
     }
 }
 
+/// Moves an order from `from` to `to` if the status machine allows it, with
+/// its audit event; a cancellation gives the reserved units back and offers
+/// them to waiting backorders. Refused if the order moved meanwhile.
+pub(super) fn transition(
+    tx: &Transaction<'_>,
+    allocator: &Allocator<'_>,
+    number: OrderNumber,
+    from: OrderStatus,
+    to: OrderStatus,
+    note: &str,
+) -> Result<()> {
+    super::packing::set_status(tx, allocator.actor, number, from, to, note)?;
+    if to == OrderStatus::Cancelled {
+        let freed = super::allocation::release_reservations(tx, allocator.at_ms, number.0)?;
+        allocator.fill_backorders(tx, &freed)?;
+    }
+    Ok(())
+}
+
 pub(super) fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<OrderStatus> {
     let status: String = conn
         .prepare_cached("SELECT status FROM orders WHERE id = ?1")?
@@ -368,7 +328,7 @@ pub(super) fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -
     Ok(status_from_sql(&status)?)
 }
 
-fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {
+pub(super) fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {
     write_address(tx, id, &order.address)?;
     tx.execute(
         "UPDATE orders SET updated_at = ?2, ship_by = ?3, financial_status = ?4, note = ?5 WHERE id = ?1",

@@ -51,6 +51,9 @@ impl Store {
     pub fn pack_open(&mut self, actor: &Actor, number: OrderNumber) -> Result<Result<PackOrder, PackRefusal>> {
         self.write(|tx| {
             let order = read_order(tx, number)?;
+            if channel_cancelled(tx, number)? {
+                return Ok(Err(PackRefusal::ChannelCancelled { number }));
+            }
             match order.status {
                 OrderStatus::Picked => {
                     set_status(
@@ -89,6 +92,9 @@ impl Store {
             let order = read_order(tx, number)?;
             if order.status != OrderStatus::Packing {
                 return Ok(Err(PackRefusal::NotPackable { number, status: order.status }));
+            }
+            if channel_cancelled(tx, number)? {
+                return Ok(Err(PackRefusal::ChannelCancelled { number }));
             }
             let lines: Vec<&PackLine> = order.lines.iter().filter(|l| l.sku == sku).collect();
             let Some(first) = lines.first() else {
@@ -178,6 +184,9 @@ impl Store {
             if order.status != OrderStatus::Packing {
                 return Err(StoreError::Invalid(format!("{number} is {}: it cannot be completed", order.status)));
             }
+            if channel_cancelled(tx, number)? {
+                return Err(StoreError::Invalid(PackRefusal::ChannelCancelled { number }.to_string()));
+            }
             if !order.complete() {
                 return Err(StoreError::Invalid(format!(
                     "{number} has {} of {} units verified: scan the rest first",
@@ -225,9 +234,10 @@ impl Store {
                 "tracking_numbers": tracking,
             });
             tx.prepare_cached(
-                "INSERT INTO outbox (kind, idempotency_key, payload, created_at) VALUES ('shipment', ?1, ?2, ?3)",
+                "INSERT INTO outbox (kind, idempotency_key, channel, payload, created_at)
+                 VALUES ('shipment', ?1, ?2, ?3, ?4)",
             )?
-            .execute(params![format!("shipment:{channel}:{external_id}"), payload.to_string(), at / 1000])?;
+            .execute(params![format!("shipment:{channel}:{external_id}"), channel, payload.to_string(), at / 1000])?;
             let approval =
                 if note.is_empty() { String::new() } else { format!("; {}", crate::domain::text::sanitize(note)) };
             let details =
@@ -270,6 +280,16 @@ fn next_serial(tx: &Transaction<'_>, name: &str) -> Result<i64> {
     Ok(tx.query_row("SELECT next - 1 FROM sequences WHERE name = ?1", [name], |r| r.get(0))?)
 }
 
+/// Whether the sales channel cancelled the order after work had started
+/// (the sync flags it; the supervisor decides).
+fn channel_cancelled(conn: &Connection, number: OrderNumber) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT channel_cancelled_at IS NOT NULL FROM orders WHERE id = ?1")?
+        .query_row([number.0], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
 fn read_status(conn: &Connection, number: OrderNumber) -> Result<OrderStatus> {
     super::orders::current_status(conn, number)
 }
@@ -290,14 +310,12 @@ pub(super) fn set_status(
     if changed != 1 {
         return Err(StoreError::Invalid(format!("{number} changed while this was being done; try again")));
     }
-    events::append(
-        tx,
-        now_ms(),
-        actor,
-        "status_changed",
-        &events::order_subject(number.0),
-        &format!("{from} -> {to}: {note}"),
-    )?;
+    let details = if note.is_empty() {
+        format!("{from} -> {to}")
+    } else {
+        format!("{from} -> {to}: {}", crate::domain::text::sanitize(note))
+    };
+    events::append(tx, now_ms(), actor, "status_changed", &events::order_subject(number.0), &details)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_waves.sql"),
     include_str!("migrations/0004_packing.sql"),
     include_str!("migrations/0005_returns.sql"),
+    include_str!("migrations/0006_sync.sql"),
 ];
 
 /// The schema version this program writes.

@@ -11,6 +11,7 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
+use crate::domain::sync::ChannelOrder;
 use crate::domain::{Address, NewOrder, NewOrderLine, ServiceBook, money};
 
 /// The CSV columns, in DESIGN's order.
@@ -282,9 +283,38 @@ struct ApiShipping {
     code: Option<String>,
 }
 
-/// Reads a JSONL file of channel-API orders from channel `channel`.
+/// Reads a JSONL file of channel-API orders from channel `channel`, for
+/// `packline import`: orders the channel has cancelled are counted and
+/// skipped unread (see [`parse_jsonl_orders`] to keep them).
 pub fn parse_jsonl(file: &str, text: &str, channel: &str, services: ServiceBook<'_>) -> Result<Parsed, Vec<FileError>> {
-    let mut parsed = Parsed::default();
+    let (orders, cancelled) = read_jsonl(file, text, channel, services, false)?;
+    Ok(Parsed { orders: orders.into_iter().map(|o| o.order).collect(), cancelled })
+}
+
+/// Reads a JSONL file of channel-API orders from channel `channel`, in file
+/// order, cancelled ones included (with `cancelled_at`), so a sync stores
+/// them as cancelled. A cancelled order is read by the same rules as any
+/// other (it needs its lines), plus a readable `cancelled_at`.
+pub fn parse_jsonl_orders(
+    file: &str,
+    text: &str,
+    channel: &str,
+    services: ServiceBook<'_>,
+) -> Result<Vec<ChannelOrder>, Vec<FileError>> {
+    read_jsonl(file, text, channel, services, true).map(|(orders, _)| orders)
+}
+
+/// The orders of a JSONL file and how many cancelled ones were skipped
+/// (none when `keep_cancelled`).
+fn read_jsonl(
+    file: &str,
+    text: &str,
+    channel: &str,
+    services: ServiceBook<'_>,
+    keep_cancelled: bool,
+) -> Result<(Vec<ChannelOrder>, usize), Vec<FileError>> {
+    let mut orders = Vec::new();
+    let mut skipped = 0;
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let row = i + 1;
@@ -304,16 +334,26 @@ pub fn parse_jsonl(file: &str, text: &str, channel: &str, services: ServiceBook<
                 continue;
             }
         };
-        if api.cancelled_at.is_some() {
-            parsed.cancelled += 1;
-            continue;
-        }
+        let cancelled_at = match api.cancelled_at.as_deref() {
+            None => None,
+            Some(_) if !keep_cancelled => {
+                skipped += 1;
+                continue;
+            }
+            Some(value) => match timestamp(value) {
+                Ok(at) => Some(at),
+                Err(reason) => {
+                    errors.push(err(Some("cancelled_at"), reason));
+                    continue;
+                }
+            },
+        };
         match api_order(api, channel, services) {
-            Ok(order) => parsed.orders.push(order),
+            Ok(order) => orders.push(ChannelOrder { order, cancelled_at }),
             Err((field, reason)) => errors.push(err(Some(&field), reason)),
         }
     }
-    if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+    if errors.is_empty() { Ok((orders, skipped)) } else { Err(errors) }
 }
 
 fn api_order(api: ApiOrder, channel: &str, services: ServiceBook<'_>) -> Result<NewOrder, (String, String)> {

@@ -14,17 +14,15 @@ mod draw;
 mod tests;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use crate::app::action::Action;
 use crate::domain::wave::{WaveNumber, WavePlan, WaveStatus, WaveSummary};
 pub use crate::screens::order_queue::Tone;
+use crate::screens::why::{self, WhyKey};
 
 /// Rows PageDown and PageUp move the selection by.
 const PAGE: usize = 10;
-
-/// The longest "why?" a cancellation takes, in characters.
-const WHY_LIMIT: usize = 120;
 
 /// Store work the screen asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,29 +147,16 @@ impl WavesScreen {
     /// A key typed into the open "why?" prompt; Enter with a reason confirms.
     pub fn prompt_key(&mut self, key: &KeyEvent) -> Option<WavesCommand> {
         let input = self.prompt.as_mut()?;
-        match key.code {
-            KeyCode::Esc => self.close_prompt(),
-            KeyCode::Enter if input.trim().is_empty() => {
-                self.message = Some((Tone::Info, "Say why: it goes into the audit trail.".into()));
-            }
-            KeyCode::Enter => {
-                let why = input.trim().to_owned();
+        match why::key(input, key) {
+            WhyKey::Cancel => self.close_prompt(),
+            WhyKey::Empty => self.message = Some((Tone::Info, why::SAY_WHY.into())),
+            WhyKey::Done(why) => {
                 let number = self.cancelling;
                 self.close_prompt();
                 self.message = None;
                 return number.map(|n| WavesCommand::Cancel(n, why));
             }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    && input.chars().count() < WHY_LIMIT
-                    && !c.is_control() =>
-            {
-                input.push(c);
-            }
-            _ => {}
+            WhyKey::Edited => {}
         }
         None
     }

@@ -177,3 +177,39 @@ fn jsonl_reads_the_channel_api_shape() {
     let errors = parse_jsonl("o.jsonl", "{\"id\": \"x\"}", "shop", book()).unwrap_err();
     assert_eq!(errors[0].row, 1);
 }
+
+#[test]
+fn jsonl_for_a_sync_keeps_cancelled_orders_in_file_order() {
+    let line = |id: u32, cancelled: &str, items: &str| {
+        format!(
+            r##"{{"id": {id}, "name": "#{id}", "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T11:00:00Z", "cancelled_at": {cancelled}, "financial_status": "paid", "currency": "EUR", "line_items": [{items}]}}"##
+        )
+    };
+    let item = r#"{"sku": "MUG-RED", "title": "Mug", "quantity": 1, "price": "12.50"}"#;
+    let text = [
+        line(1, r#""2026-11-20T10:30:00+01:00""#, item),
+        line(2, "null", item),
+        line(3, r#""2026-11-20T10:00:00Z""#, item),
+    ]
+    .join("\n");
+    let orders = parse_jsonl_orders("orders.jsonl", &text, "shop", book()).unwrap();
+    let seen: Vec<(&str, Option<String>)> =
+        orders.iter().map(|o| (o.order.external_id.as_str(), o.cancelled_at.map(|at| at.to_rfc3339()))).collect();
+    assert_eq!(
+        seen,
+        [
+            ("1", Some("2026-11-20T09:30:00+00:00".to_owned())),
+            ("2", None),
+            ("3", Some("2026-11-20T10:00:00+00:00".to_owned()))
+        ]
+    );
+    // packline import still skips them.
+    let parsed = parse_jsonl("orders.jsonl", &text, "shop", book()).unwrap();
+    assert_eq!((parsed.orders.len(), parsed.cancelled), (1, 2));
+    // A cancelled order is read by the same rules: it needs lines and a readable time.
+    let bad = [line(4, r#""yesterday""#, item), line(5, r#""2026-11-20T10:00:00Z""#, "")].join("\n");
+    let errors = parse_jsonl_orders("o.jsonl", &bad, "shop", book()).unwrap_err();
+    let fields: Vec<_> = errors.iter().map(|e| (e.row, e.field.as_deref())).collect();
+    assert_eq!(fields, [(1, Some("cancelled_at")), (2, Some("line_items"))]);
+    assert_eq!(parse_jsonl("o.jsonl", &bad, "shop", book()).unwrap().cancelled, 2);
+}
