@@ -206,6 +206,21 @@ fn a_cancelled_copy_of_an_order_on_the_floor_is_flagged_and_not_packed() {
 }
 
 #[test]
+fn a_packed_order_cancelled_at_the_channel_stays_off_the_manifest() {
+    let (_dir, mut store) = env();
+    store.seed_orders(&actor(), &[seed("1", OrderStatus::Picked), seed("2", OrderStatus::Picked)]).unwrap();
+    pack(&mut store, 1, 1);
+    pack(&mut store, 2, 1);
+    assert_eq!(store.open_manifests().unwrap(), [("DHL".to_owned(), 2)]);
+    let summary = page(&mut store, &[copy("2", 1, T0 + 60, true)], None);
+    assert_eq!(summary.flagged, 1);
+    assert_eq!(store.open_manifests().unwrap(), [("DHL".to_owned(), 1)], "the flagged package is not offered");
+    let manifest = store.close_manifest(&actor(), "DHL").unwrap();
+    assert_eq!((manifest.orders, manifest.packages, manifest.held_back), (1, 1, 1));
+    assert_eq!((status(&store, 1), status(&store, 2)), (OrderStatus::Shipped, OrderStatus::Packed));
+}
+
+#[test]
 fn a_cancelled_order_arriving_first_stays_cancelled() {
     let (_dir, mut store) = env();
     let summary = page(&mut store, &[copy("1", 2, T0 + 60, true)], None);

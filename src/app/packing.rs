@@ -445,8 +445,15 @@ impl App {
         for (carrier, _) in open {
             match self.store.close_manifest(&actor, &carrier) {
                 Ok(m) => done.push(format!(
-                    "{} manifest {}: {} packages of {} orders shipped",
-                    m.carrier, m.id, m.packages, m.orders
+                    "{} manifest {}: {} packages of {} orders shipped{}",
+                    m.carrier,
+                    m.id,
+                    m.packages,
+                    m.orders,
+                    match m.held_back {
+                        0 => String::new(),
+                        n => format!(" ({n} cancelled at the channel held back for the supervisor)"),
+                    }
                 )),
                 Err(e) => return self.pack.on_error(store_message(&e)),
             }

@@ -33,6 +33,9 @@ pub struct ManifestSummary {
     pub carrier: String,
     pub packages: u32,
     pub orders: u32,
+    /// Packed orders of this carrier held back: the channel cancelled them
+    /// (the supervisor decides; their packages do not go out).
+    pub held_back: u32,
 }
 
 impl Store {
@@ -40,7 +43,8 @@ impl Store {
     pub fn open_manifests(&self) -> Result<Vec<(String, u32)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.carrier, count(*) FROM shipments s JOIN orders o ON o.id = s.order_id
-             WHERE s.manifest_id IS NULL AND o.status = 'packed' GROUP BY s.carrier ORDER BY s.carrier",
+             WHERE s.manifest_id IS NULL AND o.status = 'packed' AND o.channel_cancelled_at IS NULL
+             GROUP BY s.carrier ORDER BY s.carrier",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -48,17 +52,27 @@ impl Store {
 
     /// The end-of-day manifest: hands every packed package of `carrier` not
     /// yet on a manifest over, and marks those orders shipped, in one
-    /// transaction. Nothing to hand over is an error, not an empty manifest.
+    /// transaction. Orders the channel cancelled after they were packed stay
+    /// behind (counted in `held_back`). Nothing to hand over is an error,
+    /// not an empty manifest.
     pub fn close_manifest(&mut self, actor: &Actor, carrier: &str) -> Result<ManifestSummary> {
         self.write(|tx| {
             let at = now_ms();
             let orders: Vec<i64> = tx
                 .prepare_cached(
                     "SELECT DISTINCT s.order_id FROM shipments s JOIN orders o ON o.id = s.order_id
-                     WHERE s.carrier = ?1 AND s.manifest_id IS NULL AND o.status = 'packed' ORDER BY s.order_id",
+                     WHERE s.carrier = ?1 AND s.manifest_id IS NULL AND o.status = 'packed'
+                       AND o.channel_cancelled_at IS NULL ORDER BY s.order_id",
                 )?
                 .query_map([carrier], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
+            let held_back: u32 = tx
+                .prepare_cached(
+                    "SELECT count(DISTINCT s.order_id) FROM shipments s JOIN orders o ON o.id = s.order_id
+                     WHERE s.carrier = ?1 AND s.manifest_id IS NULL AND o.status = 'packed'
+                       AND o.channel_cancelled_at IS NOT NULL",
+                )?
+                .query_row([carrier], |r| r.get(0))?;
             if orders.is_empty() {
                 return Err(StoreError::Invalid(format!("no packed {carrier} packages are waiting for a manifest")));
             }
@@ -78,7 +92,7 @@ impl Store {
             }
             let details = format!("{packages} packages of {} orders handed to {carrier}", orders.len());
             events::append(tx, at, actor, "manifest_closed", &format!("manifest:{id}"), &details)?;
-            Ok(ManifestSummary { id, carrier: carrier.to_owned(), packages, orders: orders.len() as u32 })
+            Ok(ManifestSummary { id, carrier: carrier.to_owned(), packages, orders: orders.len() as u32, held_back })
         })
     }
 
