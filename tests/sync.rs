@@ -251,6 +251,11 @@ fn a_token_file_others_can_read_is_refused_with_the_reason() {
     let why = state.last_error.unwrap();
     assert!(why.contains("mode 0644") && why.contains("chmod 600"), "{why}");
     assert!(!why.contains(sync_env::TOKEN) && !text(&out).contains(sync_env::TOKEN));
+    assert!(
+        text(&out).contains("sync trouble: shop: the token file") && text(&out).contains("chmod 600"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(sim.stats().requests, 0, "nothing was sent with a token others can read");
     assert_eq!(stored_orders(&env), 0);
 }

@@ -53,7 +53,7 @@ pub(super) fn run(cli: &Cli, loaded: &Loaded, args: &SyncArgs) -> Result<()> {
             println!("{line}");
         }
         if !report.failing.is_empty() {
-            return Err(Error::Other(format!("sync trouble on {}", report.failing.join(", "))));
+            return Err(Error::Other(format!("sync trouble: {}", report.failing.join("; "))));
         }
         return Ok(());
     }

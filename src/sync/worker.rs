@@ -96,7 +96,7 @@ pub enum WorkerError {
 pub struct PassReport {
     /// What happened, in words, in order.
     pub lines: Vec<String>,
-    /// Channels that ended in trouble.
+    /// Channels that ended in trouble, each as `name: why`.
     pub failing: Vec<String>,
 }
 

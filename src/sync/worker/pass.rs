@@ -88,15 +88,20 @@ impl Worker {
         }
     }
 
+    /// Channels in trouble, each as `name: why`.
     pub(super) fn failing(&self) -> Vec<String> {
         let store = self.store.borrow();
         self.channels
             .iter()
-            .filter(|live| {
-                live.stopped.is_some()
-                    || store.channel_sync(&live.config.name).ok().flatten().is_some_and(|c| c.state != ChannelState::Ok)
+            .filter_map(|live| {
+                let record = store.channel_sync(&live.config.name).ok().flatten();
+                let why = live.stopped.clone().or_else(|| {
+                    record
+                        .filter(|c| c.state != ChannelState::Ok)
+                        .map(|c| c.last_error.unwrap_or_else(|| c.state.to_string()))
+                })?;
+                Some(format!("{}: {why}", live.config.name))
             })
-            .map(|live| live.config.name.clone())
             .collect()
     }
 
