@@ -306,3 +306,54 @@ fn a_rate_limited_push_waits_and_records_why() {
     assert!(next >= started + chrono::TimeDelta::seconds(29), "not before Retry-After: {next} vs {started}");
     assert_eq!(sim.stats().fulfillments, 0);
 }
+
+#[test]
+fn a_file_channel_imports_good_files_and_keeps_a_rejected_one_in_view() {
+    let env = Env::new(500);
+    let (inbox, outbox) = (env.home().join("b2b/in"), env.home().join("b2b/out"));
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::create_dir_all(&outbox).unwrap();
+    let config_dir = env.home().join("config/packline");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[[channels]]\nname = \"b2b\"\nkind = \"file\"\ninbox = \"{}\"\noutbox = \"{}\"\n",
+            inbox.display(),
+            outbox.display()
+        ),
+    )
+    .unwrap();
+    let header = "order_ref,channel,created_at,ship_by,customer_name,address1,address2,city,region,postcode,country,phone,email,service,sku,qty,unit_price,currency";
+    let row = |reference: &str, qty: &str| {
+        format!(
+            "{reference},b2b,2026-11-21T10:00:00Z,,Braun GmbH,Hauptstr. 5,,Berlin,,10115,DE,+49 30 1234,a@braun.example,standard,MUG-RED,{qty},12.50,EUR"
+        )
+    };
+    // Dropped files are taken once they have settled (2 s).
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2_100));
+    std::fs::write(inbox.join("bad.csv"), format!("{header}\n{}\n{}\n", row("PO-1", "3"), row("PO-2", "many")))
+        .unwrap();
+    settle();
+    let out = env.sync_once(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("sync trouble: b2b:") && text(&out).contains("bad.csv"), "{}", text(&out));
+    assert!(inbox.join("rejected/bad.csv.errors.txt").exists());
+    assert_eq!(stored_orders(&env), 0);
+    // Nothing new: the rejection stays in view.
+    let out = env.sync_once(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    std::fs::write(inbox.join("good.csv"), format!("{header}\n{}\n", row("PO-3", "2"))).unwrap();
+    settle();
+    let out = env.sync_once(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("b2b: pulled 1 new (1 ready"), "{}", text(&out));
+    assert!(inbox.join("done/good.csv").exists());
+    // Its shipment goes out as a file.
+    assert_eq!(pack_all_ready(&mut env.store()), 1);
+    let out = env.sync_once(&[]);
+    assert!(text(&out).contains("b2b: 1 shipment(s) sent"), "{}", text(&out));
+    let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(outbox_counts(&env), (0, 1, 0));
+}

@@ -195,6 +195,7 @@ impl Worker {
         let name = config.name.clone();
         let mut store = self.store.borrow_mut();
         let mut trouble = None;
+        let mut progress = false;
         if self.channels[i].next_pull <= now || full {
             self.channels[i].next_pull = now + Duration::from_secs(self.sync.pull_seconds);
             match filedrop::poll_inbox(&mut store, &self.actor, &config, &self.rules, filedrop::SETTLE) {
@@ -202,6 +203,8 @@ impl Worker {
                     if !report.files.is_empty() {
                         notify(SyncNotice::Pulled { channel: name.clone(), summary: report.summary });
                     }
+                    progress |=
+                        report.files.iter().any(|f| matches!(f.outcome, filedrop::FileOutcome::Imported { .. }));
                     for problem in report.problems() {
                         notify(SyncNotice::Failed { channel: name.clone(), message: problem.clone() });
                         trouble = Some(problem);
@@ -215,6 +218,7 @@ impl Worker {
             Ok(sent) => {
                 if sent > 0 {
                     notify(SyncNotice::Pushed { channel: name.clone(), sent });
+                    progress = true;
                 }
                 sent as usize >= filedrop::ROWS_PER_FILE
             }
@@ -229,7 +233,15 @@ impl Worker {
                 store.record_sync_error(&name, ChannelState::Failing, &why, Utc::now())?;
                 notify(SyncNotice::Failed { channel: name, message: why });
             }
-            None => store.record_sync_success(&name, Utc::now())?,
+            // A rejected file stays the channel's news until a good file or
+            // a shipment file goes through; an idle pass only says it looked.
+            None if progress => store.record_sync_success(&name, Utc::now())?,
+            None => {
+                let failing = store.channel_sync(&name)?.is_some_and(|c| c.state != ChannelState::Ok);
+                if !failing {
+                    store.record_sync_success(&name, Utc::now())?;
+                }
+            }
         }
         Ok(busy)
     }
