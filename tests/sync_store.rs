@@ -534,3 +534,50 @@ fn a_channel_follows_its_config_and_each_change_is_audited_once() {
     store.configure_channel(&actor(), "b2b", "B2B portal", "file").unwrap();
     assert!(store.ensure_channel(&actor(), "b2b", "x", "rest").is_ok_and(|added| !added), "b2b was added");
 }
+
+/// Orders 1 and 2 (two MUG each) in one wave, planned then released.
+fn waved_pair(store: &mut Store) -> packline::domain::WaveNumber {
+    page(store, &[copy("1", 2, T0, false), copy("2", 2, T0, false)], None);
+    let candidates = store.wave_candidates(10).unwrap();
+    let plan = packline::domain::wave::WavePlan {
+        orders: candidates.iter().map(|c| c.number).collect(),
+        walk: vec![bin("01-001-A")],
+        route_m: 1.0,
+        baseline_m: 1.0,
+        lines: 2,
+        units: 4,
+    };
+    let wave = store.create_wave(&actor(), &plan).unwrap();
+    store.release_wave(&actor(), wave).unwrap();
+    wave
+}
+
+#[test]
+fn a_cancelled_copy_takes_an_order_out_of_a_wave_nobody_started() {
+    let (_dir, mut store) = env();
+    let wave = waved_pair(&mut store);
+    assert_eq!(reserved_mugs(&store), 4);
+    let summary = page(&mut store, &[copy("1", 2, T0 + 60, true)], None);
+    assert_eq!((summary.cancelled, summary.flagged), (1, 0));
+    assert_eq!((status(&store, 1), status(&store, 2)), (OrderStatus::Cancelled, OrderStatus::Waved));
+    assert_eq!(reserved_mugs(&store), 2, "its stock is free again");
+    let list = store.pick_list(wave).unwrap();
+    assert_eq!((list.wave.orders, list.wave.units), (1, 2), "the wave keeps only the other order");
+    assert!(list.stops.iter().flat_map(|s| &s.shares).all(|share| share.order == OrderNumber(2)));
+    // The last order going takes the wave with it.
+    page(&mut store, &[copy("2", 2, T0 + 60, true)], None);
+    assert_eq!(store.pick_list(wave).unwrap().wave.status, packline::domain::WaveStatus::Cancelled);
+    assert_eq!(reserved_mugs(&store), 0);
+    assert!(store.open_alerts(10).unwrap().is_empty(), "nothing for the supervisor to decide");
+}
+
+#[test]
+fn an_order_in_a_wave_being_picked_is_flagged_not_taken_out() {
+    let (_dir, mut store) = env();
+    let wave = waved_pair(&mut store);
+    store.take_wave(&actor(), wave, 60_000, false).unwrap();
+    let summary = page(&mut store, &[copy("1", 2, T0 + 60, true)], None);
+    assert_eq!((summary.cancelled, summary.flagged), (0, 1));
+    assert_eq!(status(&store, 1), OrderStatus::Picking);
+    assert_eq!(store.pick_list(wave).unwrap().wave.orders, 2);
+}

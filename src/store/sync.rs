@@ -258,6 +258,7 @@ pub(super) fn cancelled_at_channel(
             Ok(ChannelCancel::Cancelled)
         }
         OrderStatus::Cancelled => Ok(ChannelCancel::Unchanged),
+        OrderStatus::Waved if take_out_of_wave(tx, allocator, number)? => Ok(ChannelCancel::Cancelled),
         _ => {
             let flagged = tx
                 .prepare_cached(
@@ -281,6 +282,51 @@ pub(super) fn cancelled_at_channel(
             Ok(ChannelCancel::Flagged)
         }
     }
+}
+
+/// A waved order whose wave nobody has started (planned or released) is
+/// taken out of it and cancelled: its pick tasks are dropped, its tote is
+/// free, its stock goes back (a wave left empty is cancelled). `false` if
+/// its wave has started: then it is flagged instead.
+fn take_out_of_wave(tx: &Transaction<'_>, allocator: &Allocator<'_>, number: OrderNumber) -> Result<bool> {
+    let wave: Option<i64> = tx
+        .prepare_cached(
+            "SELECT w.id FROM wave_orders o JOIN waves w ON w.id = o.wave_id
+             WHERE o.order_id = ?1 AND w.status IN ('planned', 'released')",
+        )?
+        .query_row([number.0], |r| r.get(0))
+        .optional()?;
+    let Some(wave) = wave else { return Ok(false) };
+    let wave_number = crate::domain::WaveNumber(wave);
+    let subject = super::waves::wave_subject(wave_number);
+    tx.execute(
+        "UPDATE pick_tasks SET status = 'cancelled' WHERE wave_id = ?1 AND order_id = ?2 AND status = 'open'",
+        params![wave, number.0],
+    )?;
+    tx.execute("DELETE FROM wave_orders WHERE wave_id = ?1 AND order_id = ?2", params![wave, number.0])?;
+    transition(
+        tx,
+        allocator,
+        number,
+        OrderStatus::Waved,
+        OrderStatus::Cancelled,
+        &format!("cancelled at the channel: taken out of {wave_number}"),
+    )?;
+    let details = format!("{number} taken out: cancelled at the channel");
+    events::append(tx, allocator.at_ms, allocator.actor, "wave_order_removed", &subject, &details)?;
+    let left: i64 = tx.query_row("SELECT count(*) FROM wave_orders WHERE wave_id = ?1", [wave], |r| r.get(0))?;
+    if left == 0 {
+        tx.execute("UPDATE waves SET status = 'cancelled' WHERE id = ?1", [wave])?;
+        events::append(
+            tx,
+            allocator.at_ms,
+            allocator.actor,
+            "wave_cancelled",
+            &subject,
+            "its last order was cancelled at the channel",
+        )?;
+    }
+    Ok(true)
 }
 
 /// Cuts text to `max` characters (on a character boundary), marking the cut.
