@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -137,8 +137,18 @@ pub async fn run(
     let mut worker = Worker::open(&setup)?;
     let lease_ms = (setup.sync.lease_seconds * 1_000) as i64;
     let mut standby_said = false;
+    // Renewed every third of the lease, not every pass: each write makes
+    // every terminal on the store look again.
+    let renew_every = Duration::from_millis(lease_ms as u64 / 3);
+    let mut renewed: Option<Instant> = None;
     loop {
-        let holder = worker.store.borrow_mut().take_sync_lease(&worker.actor, lease_ms)?;
+        let holder = if renewed.is_some_and(|at| at.elapsed() < renew_every) {
+            None
+        } else {
+            let holder = worker.store.borrow_mut().take_sync_lease(&worker.actor, lease_ms)?;
+            renewed = holder.is_none().then(Instant::now);
+            holder
+        };
         let wait = if let Some(holder) = holder {
             if !standby_said {
                 notify(SyncNotice::Standby { holder });

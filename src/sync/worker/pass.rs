@@ -196,7 +196,8 @@ impl Worker {
         let mut store = self.store.borrow_mut();
         let mut trouble = None;
         let mut progress = false;
-        if self.channels[i].next_pull <= now || full {
+        let polled = self.channels[i].next_pull <= now || full;
+        if polled {
             self.channels[i].next_pull = now + Duration::from_secs(self.sync.pull_seconds);
             match filedrop::poll_inbox(&mut store, &self.actor, &config, &self.rules, filedrop::SETTLE) {
                 Ok(report) => {
@@ -236,12 +237,15 @@ impl Worker {
             // A rejected file stays the channel's news until a good file or
             // a shipment file goes through; an idle pass only says it looked.
             None if progress => store.record_sync_success(&name, Utc::now())?,
-            None => {
+            // (Only when the inbox was read: an idle write every pass would make
+            // every terminal look again.)
+            None if polled => {
                 let failing = store.channel_sync(&name)?.is_some_and(|c| c.state != ChannelState::Ok);
                 if !failing {
                     store.record_sync_success(&name, Utc::now())?;
                 }
             }
+            None => {}
         }
         Ok(busy)
     }
