@@ -154,8 +154,13 @@ fn demo_channels(store: &Store, setup: &mut WorkerSetup) -> Result<tokio::task::
     let addr = listener.local_addr().map_err(Error::io("cannot read the loopback port"))?;
     listener.set_nonblocking(true).map_err(Error::io("cannot set up the loopback port"))?;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(Error::io("cannot set up the loopback port"))?;
+    // Each opening of the demo is a new day of trading: another seed, and ids
+    // above every earlier opening's (they advance by under 100 an order, and
+    // far fewer than one order a second arrives).
+    let opened = chrono::Utc::now().timestamp().unsigned_abs();
     let sim = Sim::new(SimConfig {
-        seed: super::DEMO_SEED,
+        seed: super::DEMO_SEED ^ opened,
+        first_order_id: crate::sync::sim::FIRST_ORDER_ID + opened * 100,
         initial_orders: 12,
         activity: Activity { orders_per_minute: 2.0, updates_per_minute: 0.3, cancels_per_minute: 0.1 },
         skus: store.sku_codes()?,
