@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -53,11 +52,19 @@ fn signed_out(path: &std::path::Path, size: (u16, u16)) -> App {
 }
 
 /// A clock for key presses: every call is a little later than the last.
+/// One per test thread: tests run in parallel, and another test's key
+/// presses must not open a gap inside this test's scanner burst.
 fn clock(step_ms: u64) -> Instant {
     static START: OnceLock<Instant> = OnceLock::new();
-    static ELAPSED_MS: AtomicU64 = AtomicU64::new(0);
+    thread_local! {
+        static ELAPSED_MS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
     let start = *START.get_or_init(Instant::now);
-    start + Duration::from_millis(ELAPSED_MS.fetch_add(step_ms, Ordering::Relaxed) + step_ms)
+    let elapsed = ELAPSED_MS.with(|e| {
+        e.set(e.get() + step_ms);
+        e.get()
+    });
+    start + Duration::from_millis(elapsed)
 }
 
 /// A person pressing a key: 150 ms after the last one, then nothing more
@@ -1087,4 +1094,52 @@ fn the_worker_is_asked_to_pull_and_push_and_its_notices_refresh_the_console() {
     press(&mut app, KeyCode::Char('p'));
     assert!(app.take_bell());
     assert!(sync_message(&app).contains("does not run at this station"), "{}", sync_message(&app));
+}
+
+#[test]
+fn a_wrong_item_at_the_pack_station_leaves_a_refused_scan_with_the_packers_badge() {
+    let (_dir, path) = demo_store(600);
+    let store = Store::open(&path).unwrap();
+    let since = Utc::now() - chrono::Duration::seconds(1);
+    let refused = |store: &Store| {
+        let query = packline::store::AuditQuery {
+            kind: Some(packline::store::SCAN_REFUSED.into()),
+            ..packline::store::AuditQuery::since(since, 100)
+        };
+        store.audit_events(&query).unwrap()
+    };
+    let mut app = signed_out(&path, (120, 40));
+    scan(&mut app, "EMP-0004");
+    let (number, lines) = picked_order(&path, 0);
+    // A catalogue item this order does not have.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let wrong: String = raw
+        .query_row(
+            "SELECT code FROM skus WHERE lot_tracked = 0 AND serial_tracked = 0
+               AND id NOT IN (SELECT sku_id FROM order_lines WHERE order_id = ?1 AND sku_id IS NOT NULL)
+             ORDER BY code LIMIT 1",
+            [number.0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    scan(&mut app, &number.to_string());
+    scan(&mut app, &lines[0].0);
+    assert!(refused(&store).is_empty(), "an accepted scan writes no refusal");
+    scan(&mut app, &wrong);
+    assert!(app.take_bell());
+    let banner = app.pack().alert.clone().unwrap();
+    assert!(banner.starts_with("WRONG ITEM"), "{banner}");
+    // Scans while the banner waits are ignored, not refused again.
+    scan(&mut app, &wrong);
+    scan(&mut app, "CMD-OK");
+    let events = refused(&store);
+    assert_eq!(events.len(), 1, "{events:?}");
+    let event = &events[0];
+    assert_eq!(event.subject, format!("order:{}", number.0));
+    assert_eq!((event.event.operator.as_str(), event.event.station.as_str()), ("EMP-0004", "TEST-1"));
+    assert_eq!(event.event.details, format!("\"{wrong}\": {banner}"));
+    // The order's own history shows it, beside the verified unit.
+    let history = store.order_detail(number, 20).unwrap().unwrap().events;
+    assert!(history.iter().any(|e| e.kind == "scan_refused" && e.operator == "EMP-0004"), "{history:?}");
+    assert!(history.iter().any(|e| e.kind == "unit_verified"), "{history:?}");
 }
