@@ -41,7 +41,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Parse barcodes the way the console does; one JSON object per line.
     Scan(ScanArgs),
-    /// Print a report (slotting, manifest, returns) as a table, JSON or CSV.
+    /// Print a report (orders, slotting, manifest, returns, audit...) as a table, JSON or CSV.
     Report(ReportArgs),
     /// Compute the pick route through bins; prints it as JSON.
     Route(RouteArgs),
@@ -103,6 +103,8 @@ pub struct ScanArgs {
     pub gs: Option<char>,
 }
 
+/// `packline report NAME`. Filters belong to one report each (the help
+/// names it); giving one to another report is bad usage (exit code 2).
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Which report.
@@ -111,6 +113,60 @@ pub struct ReportArgs {
     /// How to print it.
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::report::Format,
+    /// audit: events from this day on, 00:00 UTC [default: the last 7 days].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<chrono::NaiveDate>,
+    /// audit: only events of this kind (e.g. scan_refused, status_changed, order_held).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// audit: only events about this subject: order:12, wave:3, operator:EMP-0004, or an
+    /// order or wave number (ORD-000012, WAVE-000003).
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// audit: only events by this operator's badge (e.g. EMP-0004).
+    #[arg(long, value_name = "BADGE")]
+    pub operator: Option<String>,
+    /// orders: orders in this status instead of every open order.
+    #[arg(long, value_name = "STATUS", value_parser = clap::builder::TypedValueParser::try_map(
+        clap::builder::PossibleValuesParser::new(crate::domain::OrderStatus::ALL.map(|s| s.as_str())),
+        |name| name.parse::<crate::domain::OrderStatus>(),
+    ))]
+    pub status: Option<crate::domain::OrderStatus>,
+    /// orders: only orders of this channel (its code, e.g. shop).
+    #[arg(long, value_name = "CODE")]
+    pub channel: Option<String>,
+    /// orders: only open orders past their ship-by time.
+    #[arg(long)]
+    pub late: bool,
+    /// audit, orders: at most this many rows, the first in the report's order [default: 1000].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+impl ReportArgs {
+    /// Refuses a filter the chosen report does not read, the way clap refuses bad usage.
+    fn check_filters(&self) {
+        use crate::report::ReportName::{Audit, Orders};
+        let given = [
+            ("--since", self.since.is_some(), &[Audit][..]),
+            ("--kind", self.kind.is_some(), &[Audit]),
+            ("--subject", self.subject.is_some(), &[Audit]),
+            ("--operator", self.operator.is_some(), &[Audit]),
+            ("--status", self.status.is_some(), &[Orders]),
+            ("--channel", self.channel.is_some(), &[Orders]),
+            ("--late", self.late, &[Orders]),
+            ("--limit", self.limit.is_some(), &[Audit, Orders]),
+        ];
+        if let Some((flag, _, _)) = given.iter().find(|(_, given, reports)| *given && !reports.contains(&self.name)) {
+            let name =
+                clap::ValueEnum::to_possible_value(&self.name).map(|v| v.get_name().to_owned()).unwrap_or_default();
+            let message = format!("{flag} is not an option of `packline report {name}` (see `packline report --help`)");
+            let mut command = <Cli as clap::CommandFactory>::command();
+            command.build();
+            let mut report = command.find_subcommand("report").cloned().unwrap_or(command);
+            report.error(clap::error::ErrorKind::ArgumentConflict, message).exit();
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -203,7 +259,10 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
             scan(args, loaded);
             Ok(())
         }
-        Some(Command::Report(args)) => crate::report::run(cli.db.as_deref(), loaded, args.name, args.format),
+        Some(Command::Report(args)) => {
+            args.check_filters();
+            crate::report::run(cli.db.as_deref(), loaded, args)
+        }
         Some(Command::Route(args)) => args.run(loaded),
         Some(Command::Print(args)) => args.run(loaded),
         Some(Command::Sync(args)) => sync::run(cli, loaded, args),

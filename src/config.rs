@@ -35,6 +35,7 @@ pub struct Config {
     pub allocation: AllocationConfig,
     pub waves: crate::planning::batching::WaveRules,
     pub abc: AbcConfig,
+    pub inventory: crate::planning::inventory::InventoryConfig,
     pub packing: crate::planning::cartonization::PackingConfig,
     pub session: SessionConfig,
     pub weighing: WeighingConfig,
@@ -261,6 +262,7 @@ impl Config {
         config.rules.check().map_err(invalid)?;
         config.waves.check().map_err(invalid)?;
         config.returns.check().map_err(invalid)?;
+        config.inventory.check().map_err(invalid)?;
         config.printer.check().map_err(invalid)?;
         config.shipper.check().map_err(invalid)?;
         config.weighing.check().map_err(invalid)?;
@@ -420,6 +422,19 @@ mod tests {
         assert!(err("[abc]\nwindow_days = 0\n").contains("abc.window_days must be 1 to 3650, not 0"));
         assert!(err("[abc]\nwindow_days = -5\n").contains("invalid value"), "{}", err("[abc]\nwindow_days = -5\n"));
         assert!(err("[abc]\nwindow = 30\n").contains("unknown field `window`"));
+    }
+
+    #[test]
+    fn the_inventory_section_is_checked() {
+        let inventory = Config::from_texts(None, "-").unwrap().config.inventory;
+        assert_eq!(inventory, crate::planning::inventory::InventoryConfig::default());
+        let loaded = Config::from_texts(Some("[inventory]\nlead_time_days = 21\n"), "u").unwrap().config.inventory;
+        assert_eq!((loaded.lead_time_days, loaded.safety_days), (21, 5));
+        let err = |text: &str| Config::from_texts(Some(text), "u.toml").unwrap_err().to_string();
+        let e = err("[inventory]\nslow_mover_days = 0\n");
+        assert!(e.contains("inventory.slow_mover_days must be 1 to 3650, not 0"), "{e}");
+        let e = err("[inventory]\nlead_days = 3\n");
+        assert!(e.contains("unknown field `lead_days`"), "{e}");
     }
 
     #[test]

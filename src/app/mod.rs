@@ -10,6 +10,7 @@ pub mod keymap;
 mod keys;
 mod orders;
 mod packing;
+mod refusals;
 mod returns;
 mod run;
 mod session;

@@ -118,13 +118,21 @@ impl App {
             Scan::Gs1(elements) => {
                 let value = |ai: &str| elements.iter().find(|e| e.ai == ai).map(|e| e.value.clone());
                 let Some(gtin) = value("01").or_else(|| value("02")) else {
-                    return self.pack_refused("That GS1 code carries no GTIN: scan the item's own barcode.".into());
+                    let why = "That GS1 code carries no GTIN: scan the item's own barcode.";
+                    self.record_pack_refusal(code, why);
+                    return self.pack_refused(why.into());
                 };
                 self.pack_item(&gtin, code, value("10"), value("21"))
             }
-            other => return self.pack_refused(format!("A {} scan does nothing at the pack station.", other.kind())),
+            other => {
+                let why = format!("A {} scan does nothing at the pack station.", other.kind());
+                self.record_pack_refusal(code, &why);
+                return self.pack_refused(why);
+            }
         };
+        let had_alert = self.pack.alert.is_some();
         let command = self.pack.on_scan(input);
+        self.record_pack_screen_refusal(had_alert, code);
         if self.pack.alert.is_some() || matches!(self.pack.message, Some((crate::screens::order_queue::Tone::Error, _)))
         {
             self.bell = true;
@@ -203,9 +211,13 @@ impl App {
                             PackRefusal::WrongItem { sku: sku.clone() },
                             |other| PackRefusal::OtherOrder { sku: sku.clone(), order: other },
                         );
+                        self.record_verify_refusal(order, &sku, &refusal);
                         self.pack_refused(refusal.to_string());
                     }
-                    Ok(Err(refusal)) => self.pack_refused(refusal.to_string()),
+                    Ok(Err(refusal)) => {
+                        self.record_verify_refusal(order, &sku, &refusal);
+                        self.pack_refused(refusal.to_string());
+                    }
                     Err(e) => self.pack_refused(store_message(&e)),
                 }
             }

@@ -171,19 +171,22 @@ impl App {
             Scan::Gs1(elements) => {
                 let value = |ai: &str| elements.iter().find(|e| e.ai == ai);
                 let Some(gtin) = value("01").or_else(|| value("02")) else {
-                    self.pick_error("That GS1 code carries no GTIN: scan the item's own barcode.".to_owned());
-                    return;
+                    let why = "That GS1 code carries no GTIN: scan the item's own barcode.";
+                    self.record_pick_refusal(code, why);
+                    return self.pick_error(why.to_owned());
                 };
                 let lot = value("10").map(|e| e.value.clone());
                 let expires = value("17").or_else(|| value("15")).and_then(|e| e.date);
                 self.item_input(&gtin.value.clone(), code, lot, expires)
             }
             other => {
-                self.pick_error(format!("A {} scan does nothing while picking.", other.kind()));
-                return;
+                let why = format!("A {} scan does nothing while picking.", other.kind());
+                self.record_pick_refusal(code, &why);
+                return self.pick_error(why);
             }
         };
         let command = self.pick.as_mut().and_then(|pick| pick.on_scan(input));
+        self.record_pick_screen_refusal(code);
         if let Some(command) = command {
             self.run_pick_command(command);
         }

@@ -2,11 +2,15 @@
 //! report builds a [`Report`] (named columns, rows of plain values, a few
 //! facts about the whole) and one set of writers prints any report as an
 //! aligned terminal table, one JSON object, or CSV with a header. Today
-//! `slotting`, `manifest` and `returns`; the other names of DESIGN come with their issues.
+//! `slotting`, `manifest`, `returns`, `orders` and `audit`; the other names of DESIGN come
+//! with their issues.
 //!
 //! An edge like `cli`: reports read the store and call `planning`.
 
+pub mod audit;
+pub mod inventory;
 pub mod manifest;
+pub mod orders;
 pub mod returns;
 pub mod slotting;
 
@@ -29,7 +33,16 @@ pub enum ReportName {
     Manifest,
     /// RMAs open or closed in the last 30 days with their refunds, and return rates.
     Returns,
+    /// Open orders as the console's queue lists them (--status, --channel, --late, --limit).
+    Orders,
+    /// The audit trail, newest first (--since, --kind, --subject, --operator, --limit).
+    Audit,
+    /// Stock health per SKU: reorder points, days of cover, stockouts, slow movers, turnover.
+    Inventory,
 }
+
+/// Rows a list report (`orders`, `audit`) prints without `--limit`.
+pub const DEFAULT_LIMIT: usize = 1_000;
 
 /// How a report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -58,10 +71,11 @@ impl Value {
         text.map_or(Self::Null, |t| Self::Text(t.to_string()))
     }
 
-    /// As a table shows it (counts with thousands separators).
+    /// As a table shows it (counts with thousands separators; never a
+    /// control character or escape sequence, whatever the text holds).
     fn shown(&self) -> String {
         match self {
-            Self::Text(text) => text.clone(),
+            Self::Text(text) => crate::domain::text::sanitize(text).into_owned(),
             Self::Count(n) => crate::widgets::format::count(*n),
             Self::Null => "-".to_owned(),
         }
@@ -141,7 +155,7 @@ impl Report {
     /// as its widest cell in terminal columns (so accents and wide characters
     /// line up); the last column is not padded, so no line ends in spaces.
     fn write_table(&self, out: &mut impl Write) -> io::Result<()> {
-        writeln!(out, "{}", self.summary)?;
+        writeln!(out, "{}", crate::domain::text::sanitize(&self.summary))?;
         if self.rows.is_empty() {
             return writeln!(out, "{}", self.empty);
         }
@@ -224,8 +238,9 @@ impl Serialize for Report {
 }
 
 /// `packline report`: reads the store at `db` (or the configured one, which
-/// must exist: a report never creates a store) and prints report `name`.
-pub fn run(db: Option<&Path>, loaded: &Loaded, name: ReportName, format: Format) -> Result<()> {
+/// must exist: a report never creates a store) and prints the report
+/// `args` names, with its filters (`cli::ReportArgs`).
+pub fn run(db: Option<&Path>, loaded: &Loaded, args: &crate::cli::ReportArgs) -> Result<()> {
     let layout = crate::cli::layout(loaded)?;
     let path = loaded.config.store_path(db)?;
     if !path.exists() {
@@ -235,13 +250,36 @@ pub fn run(db: Option<&Path>, loaded: &Loaded, name: ReportName, format: Format)
         )));
     }
     let store = Store::open(&path)?;
-    let report = match name {
+    let report = match args.name {
         ReportName::Slotting => slotting::build(&store, &layout, loaded.config.abc.window_days, chrono::Utc::now())?,
         ReportName::Manifest => manifest::build(&store, chrono::Utc::now())?,
         ReportName::Returns => returns::build(&store, chrono::Utc::now())?,
+        ReportName::Orders => {
+            let filters = orders::Filters {
+                status: args.status,
+                channel: args.channel.clone(),
+                late: args.late,
+                limit: args.limit.unwrap_or(DEFAULT_LIMIT),
+            };
+            orders::build(&store, &filters, chrono::Utc::now())?
+        }
+        ReportName::Audit => {
+            let filters = audit::Filters {
+                since: args.since,
+                kind: args.kind.clone(),
+                subject: args.subject.clone(),
+                operator: args.operator.clone(),
+                limit: args.limit.unwrap_or(DEFAULT_LIMIT),
+            };
+            audit::build(&store, &filters, chrono::Utc::now())?
+        }
+        ReportName::Inventory => {
+            let config = &loaded.config;
+            inventory::build(&store, &layout, config.abc.window_days, &config.inventory, chrono::Utc::now())?
+        }
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    match report.write(format, &mut out).and_then(|()| out.flush()) {
+    match report.write(args.format, &mut out).and_then(|()| out.flush()) {
         // `packline report slotting | head`: the reader has all it wanted.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         result => result.map_err(Error::io("cannot write the report")),

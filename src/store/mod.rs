@@ -6,11 +6,13 @@
 //! the submodules; invariants live in the schema (CHECKs and triggers).
 
 mod allocation;
+mod audit;
 pub mod baseline;
 mod catalog;
 mod events;
 mod holds;
 mod inserter;
+mod inventory;
 mod leases;
 mod manifests;
 mod orders;
@@ -20,6 +22,7 @@ mod picking;
 mod queue;
 mod return_stats;
 mod returns;
+mod scans;
 mod schema;
 mod slotting;
 mod stock;
@@ -34,13 +37,16 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, TransitionError};
 
 pub use allocation::{Allocation, AllocationAudit, Reserved};
+pub use audit::{AuditEvent, AuditQuery};
 pub use catalog::{SessionEvent, Totals};
+pub use inventory::InventoryRow;
 pub use manifests::{ManifestPackage, ManifestRow, ManifestSummary};
 pub use orders::{ImportSummary, SeedOrder};
 pub use packing::{NewPackage, PackageIds};
 pub use picking::PickDone;
 pub use return_stats::ReturnRow;
 pub use returns::Inspection;
+pub use scans::SCAN_REFUSED;
 pub use schema::{LATEST_VERSION, Pragmas};
 pub use slotting::{SlottingInputs, StockPlacement};
 pub use stock::{StockBalance, StockReceipt};

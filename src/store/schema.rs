@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_packing.sql"),
     include_str!("migrations/0005_returns.sql"),
     include_str!("migrations/0006_sync.sql"),
+    include_str!("migrations/0007_reports.sql"),
 ];
 
 /// The schema version this program writes.
