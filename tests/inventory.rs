@@ -12,13 +12,11 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 
 use chrono::{DateTime, Utc};
-use common::{bin, order, packline, ship, sku};
-use packline::domain::{
-    Actor, Address, BackorderPolicy, Bin, NewOrder, NewOrderLine, OrderNumber, OrderStatus, Verdict, Zone,
-};
+use common::{bin, line, order, packline, seeded as history, ship, sku};
+use packline::domain::{Actor, BackorderPolicy, Bin, NewOrder, OrderNumber, OrderStatus, Verdict, Zone};
 use packline::planning::inventory::InventoryConfig;
 use packline::report::{Format, Report};
-use packline::store::{SeedOrder, Store};
+use packline::store::Store;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -36,44 +34,6 @@ fn at(secs: i64) -> DateTime<Utc> {
 
 fn actor() -> Actor {
     Actor::new("test-01", "EMP-0001")
-}
-
-fn line(sku: &str, qty: u32) -> NewOrderLine {
-    NewOrderLine { sku: sku.into(), title: sku.into(), qty, unit_price_minor: 500, requires_shipping: true }
-}
-
-/// A history order of the `shop` channel in `status`, due to ship at `ship_by`.
-fn history(id: &str, status: OrderStatus, ship_by: i64, lines: Vec<NewOrderLine>) -> SeedOrder {
-    SeedOrder {
-        order: NewOrder {
-            channel: "shop".into(),
-            external_id: id.into(),
-            channel_ref: format!("#{id}"),
-            created_at: at(ship_by - DAY),
-            updated_at: at(ship_by),
-            ship_by: at(ship_by),
-            address: Address {
-                name: "Ana Lima".into(),
-                address1: "Rua Augusta 12".into(),
-                city: "Lisboa".into(),
-                postcode: "1100-048".into(),
-                country: "PT".into(),
-                ..Address::default()
-            },
-            service: "standard".into(),
-            financial_status: "paid".into(),
-            total_minor: 2_500,
-            currency: "EUR".into(),
-            note: String::new(),
-            priority: 5,
-            lines,
-        },
-        status,
-        holds: Vec::new(),
-        status_at: at(ship_by),
-        carrier_service: String::new(),
-        signature_required: false,
-    }
 }
 
 fn import(store: &mut Store, orders: &[NewOrder]) {

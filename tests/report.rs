@@ -7,13 +7,13 @@
 
 mod common;
 
-use common::{bin, sku};
+use common::{bin, line, seeded as order, sku};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use chrono::{DateTime, Utc};
-use packline::domain::{Actor, Address, Bin, NewOrder, NewOrderLine, OrderStatus, Zone};
-use packline::store::{SeedOrder, StockPlacement, Store};
+use packline::domain::{Actor, Bin, OrderStatus, Zone};
+use packline::store::{StockPlacement, Store};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------
@@ -49,44 +49,6 @@ impl Env {
         store.add_bins(&actor(), &bins).unwrap();
         store.add_skus(&actor(), &[sku("TEA"), sku("MUG"), sku("CUP")]).unwrap();
         Self { _dir: dir, store }
-    }
-}
-
-fn line(sku: &str, qty: u32) -> NewOrderLine {
-    NewOrderLine { sku: sku.into(), title: sku.into(), qty, unit_price_minor: 500, requires_shipping: true }
-}
-
-/// An order of the `shop` channel in `status`, due to ship at `ship_by`.
-fn order(id: &str, status: OrderStatus, ship_by: i64, lines: Vec<NewOrderLine>) -> SeedOrder {
-    SeedOrder {
-        order: NewOrder {
-            channel: "shop".into(),
-            external_id: id.into(),
-            channel_ref: format!("#{id}"),
-            created_at: at(ship_by - DAY),
-            updated_at: at(ship_by),
-            ship_by: at(ship_by),
-            address: Address {
-                name: "Ana Lima".into(),
-                address1: "Rua Augusta 12".into(),
-                city: "Lisboa".into(),
-                postcode: "1100-048".into(),
-                country: "PT".into(),
-                ..Address::default()
-            },
-            service: "standard".into(),
-            financial_status: "paid".into(),
-            total_minor: 2_500,
-            currency: "EUR".into(),
-            note: String::new(),
-            priority: 5,
-            lines,
-        },
-        status,
-        holds: Vec::new(),
-        status_at: at(ship_by),
-        carrier_service: String::new(),
-        signature_required: false,
     }
 }
 

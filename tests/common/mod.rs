@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use packline::domain::rma::Grade;
 use packline::domain::{Actor, Address, BinCode, NewOrder, NewOrderLine, NewSku, OrderNumber, OrderStatus};
-use packline::store::{Inspection, NewPackage, PackageIds, Store};
+use packline::store::{Inspection, NewPackage, PackageIds, SeedOrder, Store};
 
 pub fn bin(code: &str) -> BinCode {
     code.parse().unwrap()
@@ -130,4 +130,46 @@ pub fn packline(home: &std::path::Path, db: &std::path::Path) -> std::process::C
         .arg("--db")
         .arg(db);
     cmd
+}
+
+/// One line of `qty` units of `sku` (titled by its code) at 5.00.
+pub fn line(sku: &str, qty: u32) -> NewOrderLine {
+    NewOrderLine { sku: sku.into(), title: sku.into(), qty, unit_price_minor: 500, requires_shipping: true }
+}
+
+/// A paid order `#ID` of the `shop` channel to Lisbon, seeded in `status`
+/// (reached at `ship_by`), created a day before it is due to ship at
+/// `ship_by` (unix seconds).
+pub fn seeded(id: &str, status: OrderStatus, ship_by: i64, lines: Vec<NewOrderLine>) -> SeedOrder {
+    let at = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0).unwrap();
+    SeedOrder {
+        order: NewOrder {
+            channel: "shop".into(),
+            external_id: id.into(),
+            channel_ref: format!("#{id}"),
+            created_at: at(ship_by - 86_400),
+            updated_at: at(ship_by),
+            ship_by: at(ship_by),
+            address: Address {
+                name: "Ana Lima".into(),
+                address1: "Rua Augusta 12".into(),
+                city: "Lisboa".into(),
+                postcode: "1100-048".into(),
+                country: "PT".into(),
+                ..Address::default()
+            },
+            service: "standard".into(),
+            financial_status: "paid".into(),
+            total_minor: 2_500,
+            currency: "EUR".into(),
+            note: String::new(),
+            priority: 5,
+            lines,
+        },
+        status,
+        holds: Vec::new(),
+        status_at: at(ship_by),
+        carrier_service: String::new(),
+        signature_required: false,
+    }
 }
