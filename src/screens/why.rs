@@ -3,12 +3,27 @@
 //! not be empty because it goes into the audit trail.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::text::{Line, Span};
+
+use crate::widgets::theme;
 
 /// The longest answer taken, in characters.
 pub const WHY_LIMIT: usize = 120;
 
 /// What the screen says to an empty answer.
 pub const SAY_WHY: &str = "Say why: it goes into the audit trail.";
+
+/// The prompt as the message line shows it: `question`, the answer so far
+/// and a cursor, and how to finish.
+#[must_use]
+pub fn prompt_line(question: String, input: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(question, theme::HEADER),
+        Span::raw(input.to_owned()),
+        Span::styled("█", theme::DIM),
+        Span::styled("  Enter confirms · Esc", theme::DIM),
+    ])
+}
 
 /// What a key did to the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{QueueScreen, Tone};
+use super::QueueScreen;
 use crate::app::action::Action;
 use crate::domain::OrderStatus;
 use crate::domain::queue::{OrderDetail, QueueFilter, QueueRow};
@@ -103,11 +103,7 @@ impl QueueScreen {
             ])
             .render(area, buf);
         } else if let Some((tone, message)) = &self.message {
-            let style = match tone {
-                Tone::Info => theme::INFO,
-                Tone::Error => theme::ERROR,
-            };
-            Line::styled(format!(" {message}"), style).render(area, buf);
+            tone.line(message).render(area, buf);
         }
     }
 

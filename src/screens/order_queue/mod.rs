@@ -84,6 +84,18 @@ pub enum Tone {
     Error,
 }
 
+impl Tone {
+    /// A screen's message line in this tone.
+    #[must_use]
+    pub fn line(self, message: &str) -> ratatui::text::Line<'static> {
+        let style = match self {
+            Self::Info => crate::widgets::theme::INFO,
+            Self::Error => crate::widgets::theme::ERROR,
+        };
+        ratatui::text::Line::styled(format!(" {message}"), style)
+    }
+}
+
 /// The order queue screen.
 #[derive(Debug, Clone)]
 pub struct QueueScreen {

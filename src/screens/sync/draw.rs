@@ -9,7 +9,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
-use super::{SyncScreen, Tone, describe_row, row_subject};
+use super::{SyncScreen, describe_row, row_subject};
 use crate::domain::sync::{ChannelState, ChannelSync, OutboxRow, OutboxState};
 use crate::domain::text::sanitize;
 use crate::widgets::format::{count, short_time};
@@ -53,19 +53,9 @@ impl SyncScreen {
     /// The message line, or the "why?" prompt while skipping a row.
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
         if let (Some(input), Some((id, what))) = (&self.prompt, &self.skipping) {
-            Line::from(vec![
-                Span::styled(format!(" Skip outbox {id} ({what}), why? "), theme::HEADER),
-                Span::raw(input.clone()),
-                Span::styled("█", theme::DIM),
-                Span::styled("  Enter confirms · Esc", theme::DIM),
-            ])
-            .render(area, buf);
+            crate::screens::why::prompt_line(format!(" Skip outbox {id} ({what}), why? "), input).render(area, buf);
         } else if let Some((tone, message)) = &self.message {
-            let style = match tone {
-                Tone::Info => theme::INFO,
-                Tone::Error => theme::ERROR,
-            };
-            Line::styled(format!(" {message}"), style).render(area, buf);
+            tone.line(message).render(area, buf);
         }
     }
 

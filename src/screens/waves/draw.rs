@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
-use super::{Preview, Tone, WavesScreen, saving_percent};
+use super::{Preview, WavesScreen, saving_percent};
 use crate::domain::OrderStatus;
 use crate::domain::wave::{WaveStatus, WaveSummary};
 use crate::widgets::theme;
@@ -36,19 +36,9 @@ impl WavesScreen {
     /// The message line, or the "why?" prompt while cancelling.
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
         if let (Some(input), Some(number)) = (&self.prompt, self.cancelling()) {
-            Line::from(vec![
-                Span::styled(format!(" Cancel {number}, why? "), theme::HEADER),
-                Span::raw(input.clone()),
-                Span::styled("█", theme::DIM),
-                Span::styled("  Enter confirms · Esc", theme::DIM),
-            ])
-            .render(area, buf);
+            crate::screens::why::prompt_line(format!(" Cancel {number}, why? "), input).render(area, buf);
         } else if let Some((tone, message)) = &self.message {
-            let style = match tone {
-                Tone::Info => theme::INFO,
-                Tone::Error => theme::ERROR,
-            };
-            Line::styled(format!(" {message}"), style).render(area, buf);
+            tone.line(message).render(area, buf);
         }
     }
 
