@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -13,13 +15,7 @@ use tempfile::TempDir;
 
 /// `packline` with HOME and XDG dirs inside `home`, so nothing touches the real ones.
 fn packline(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_packline"));
-    cmd.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LOG");
-    cmd
+    common::packline_in(home)
 }
 
 fn run(cmd: &mut Command) -> Output {

@@ -146,13 +146,7 @@ fn the_slotting_report_moves_a_best_seller_out_of_zone_c() {
 
 /// `packline` with HOME and XDG dirs inside `home`, so nothing touches the real ones.
 fn packline(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_packline"));
-    cmd.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LOG");
-    cmd
+    common::packline_in(home)
 }
 
 fn run(cmd: &mut Command) -> Output {

@@ -118,17 +118,22 @@ pub fn returned_unit(sku: &str, reason: &str, grade: Grade) -> Inspection {
     }
 }
 
-/// `packline --db DB` with HOME and the XDG dirs inside `home`, so the
-/// built-in default config applies and nothing of the machine's leaks in.
-pub fn packline(home: &std::path::Path, db: &std::path::Path) -> std::process::Command {
+/// `packline` with HOME and the XDG dirs inside `home`, so the built-in
+/// default config applies and nothing of the machine's leaks in.
+pub fn packline_in(home: &std::path::Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_packline"));
     cmd.env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LOG")
-        .arg("--db")
-        .arg(db);
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+/// [`packline_in`] `home`, on the store `db`.
+pub fn packline(home: &std::path::Path, db: &std::path::Path) -> std::process::Command {
+    let mut cmd = packline_in(home);
+    cmd.arg("--db").arg(db);
     cmd
 }
 
