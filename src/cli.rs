@@ -334,6 +334,7 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                 app.set_rules(loaded.config.rules.clone());
                 app.set_planning(layout, loaded.config.waves.clone());
                 app.set_shipping(&loaded.config);
+                app.set_dashboard(loaded.config.dashboard.clone(), loaded.config.inventory, loaded.config.waves.cutoff);
                 match background {
                     Ok(background) => {
                         if let Some(background) = &background {

@@ -36,6 +36,9 @@ pub struct Config {
     pub waves: crate::planning::batching::WaveRules,
     pub abc: AbcConfig,
     pub inventory: crate::planning::inventory::InventoryConfig,
+    /// The supervisor's dashboard (optional in a config written before it existed).
+    #[serde(default)]
+    pub dashboard: crate::planning::dashboard::DashboardConfig,
     pub packing: crate::planning::cartonization::PackingConfig,
     pub session: SessionConfig,
     pub weighing: WeighingConfig,
@@ -263,6 +266,7 @@ impl Config {
         config.waves.check().map_err(invalid)?;
         config.returns.check().map_err(invalid)?;
         config.inventory.check().map_err(invalid)?;
+        config.dashboard.check().map_err(invalid)?;
         config.printer.check().map_err(invalid)?;
         config.shipper.check().map_err(invalid)?;
         config.weighing.check().map_err(invalid)?;

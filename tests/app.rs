@@ -3,100 +3,19 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
-
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::Utc;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use packline::app::App;
 use packline::app::event::Event;
-use packline::config::Config;
 use packline::domain::queue::QueueFilter;
 use packline::domain::{Actor, OrderNumber, OrderStatus};
 use packline::store::Store;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap()
-}
+#[path = "console/mod.rs"]
+mod console;
 
-fn demo_store(orders: u64) -> (TempDir, std::path::PathBuf) {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("demo.db");
-    let mut store = Store::open(&path).unwrap();
-    let options = packline::demo::DemoOptions { orders, seed: 42, now: now() };
-    packline::demo::seed(&mut store, &options, &mut |_, _| {}).unwrap();
-    (dir, path)
-}
-
-/// The console on `path`, signed in by scanning a picker's badge, switched
-/// from the waves (where pickers start) past packing to the order queue.
-fn app(path: &std::path::Path, size: (u16, u16)) -> App {
-    let mut app = signed_out(path, size);
-    scan(&mut app, "EMP-0002");
-    assert_eq!(app.operator().map(|o| o.badge.as_str()), Some("EMP-0002"));
-    assert_eq!(app.active(), packline::app::Active::Waves, "pickers start on the waves");
-    press(&mut app, KeyCode::F(3));
-    assert_eq!(app.active(), packline::app::Active::Pack, "F3 goes round: waves, packing, orders");
-    press(&mut app, KeyCode::F(3));
-    assert_eq!(app.active(), packline::app::Active::Queue);
-    app
-}
-
-/// The console as it opens: on the sign-in screen.
-fn signed_out(path: &std::path::Path, size: (u16, u16)) -> App {
-    let loaded = Config::from_texts(None, "-").unwrap();
-    App::new(Store::open(path).unwrap(), loaded.keymap, "TEST-1", now(), size)
-}
-
-/// A clock for key presses: every call is a little later than the last.
-/// One per test thread: tests run in parallel, and another test's key
-/// presses must not open a gap inside this test's scanner burst.
-fn clock(step_ms: u64) -> Instant {
-    static START: OnceLock<Instant> = OnceLock::new();
-    thread_local! {
-        static ELAPSED_MS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-    }
-    let start = *START.get_or_init(Instant::now);
-    let elapsed = ELAPSED_MS.with(|e| {
-        e.set(e.get() + step_ms);
-        e.get()
-    });
-    start + Duration::from_millis(elapsed)
-}
-
-/// A person pressing a key: 150 ms after the last one, then nothing more
-/// (so the scanner-burst detector hands it on).
-fn press(app: &mut App, code: KeyCode) {
-    let at = clock(150);
-    let event = TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
-    app.handle(Event::Input(event, at));
-    app.flush_input(at + Duration::from_millis(100));
-}
-
-/// A scanner: the code and Enter, 8 ms apart.
-fn scan(app: &mut App, code: &str) {
-    let key = |code| Event::Input(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)), clock(8));
-    for c in code.chars() {
-        app.handle(key(KeyCode::Char(c)));
-    }
-    app.handle(key(KeyCode::Enter));
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn screen(app: &App, (width, height): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| f.render_widget(app, f.area())).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
-}
+use console::{app, clock, demo_store, now, press, scan, screen, signed_out, supervisor, type_text};
 
 #[test]
 fn opens_on_the_open_queue_sorted_by_ship_by() {
@@ -386,16 +305,6 @@ fn only_a_supervisor_may_change_priority() {
         (event.operator.as_str(), event.details.clone()),
         ("EMP-0001", format!("{} -> {}", row.priority, row.priority - 1))
     );
-}
-
-/// The console signed in as the demo supervisor (badge and PIN).
-fn supervisor(path: &std::path::Path) -> App {
-    let mut app = signed_out(path, (120, 40));
-    scan(&mut app, "EMP-0001");
-    type_text(&mut app, packline::demo::DEMO_PIN);
-    press(&mut app, KeyCode::Enter);
-    assert_eq!(app.operator().map(|o| o.badge.as_str()), Some("EMP-0001"));
-    app
 }
 
 fn select(app: &mut App, id: i64) {

@@ -108,6 +108,7 @@ impl Fixture {
                     status_at: at,
                     carrier_service: "DHL Paket".into(),
                     signature_required: false,
+                    shipped_at: None,
                 }
             })
             .collect();

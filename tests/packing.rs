@@ -26,6 +26,7 @@ fn seed(id: &str, lines: &[(&str, u32)], status: OrderStatus) -> SeedOrder {
         status_at: DateTime::<Utc>::from_timestamp(1_763_700_000, 0).unwrap(),
         carrier_service: "DHL Paket".into(),
         signature_required: false,
+        shipped_at: None,
     }
 }
 

@@ -131,6 +131,7 @@ fn seed(order: NewOrder, status: OrderStatus) -> SeedOrder {
         status_at: at(T0 + HOUR),
         carrier_service: String::new(),
         signature_required: false,
+        shipped_at: None,
     }
 }
 

@@ -63,6 +63,7 @@ fn seed(id: &str, status: OrderStatus) -> SeedOrder {
         status_at: at(T0),
         carrier_service: "DHL Paket".into(),
         signature_required: false,
+        shipped_at: None,
     }
 }
 

@@ -93,6 +93,10 @@ pub enum Action {
     SkipOutbox,
     /// Sync screen: pull orders from every channel now (supervisors only).
     PullNow,
+    /// The supervisor's dashboard (F7; again goes back).
+    Dashboard,
+    /// The dashboard: jump to the screen that resolves the selected alert.
+    OpenAlert,
 }
 
 impl Action {
@@ -114,7 +118,8 @@ impl Action {
             | Self::AnnounceReturn
             | Self::RetryOutbox
             | Self::SkipOutbox
-            | Self::PullNow => Some(Role::Supervisor),
+            | Self::PullNow
+            | Self::Dashboard => Some(Role::Supervisor),
             _ => None,
         }
     }
@@ -137,6 +142,7 @@ impl Action {
             Self::RetryOutbox => "send an outbox row again",
             Self::SkipOutbox => "skip an outbox row",
             Self::PullNow => "pull orders now",
+            Self::Dashboard => "open the dashboard",
             _ => "do that",
         }
     }

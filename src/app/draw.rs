@@ -55,6 +55,13 @@ impl App {
                 (Action::ToggleHelp, "Help"),
                 (Action::Quit, "Quit"),
             ],
+            Active::Dashboard => &[
+                (Action::OpenAlert, "Go to alert"),
+                (Action::Dashboard, "Back"),
+                (Action::SwitchScreen, "Next screen"),
+                (Action::ToggleHelp, "Help"),
+                (Action::Quit, "Quit"),
+            ],
             Active::Pick => &[
                 (Action::ShortPick, "Short"),
                 (Action::ToggleWalk, "View"),
@@ -105,6 +112,7 @@ impl Widget for &App {
                 (Active::Pack, _) => self.pack.render(main, buf),
                 (Active::Returns, _) => self.returns.render(main, buf),
                 (Active::Sync, _) => self.sync_screen.render(main, buf),
+                (Active::Dashboard, _) => self.dashboard.render(main, buf),
                 (Active::Queue, _) => self.queue.render(main, buf),
             }
             self.hints().render(hints, buf);

@@ -131,6 +131,16 @@ impl App {
             self.show_error("Nothing here takes a scan: Esc goes back to where the scanner works.".into());
             return;
         }
+        // On the dashboard an order's barcode opens the order; nothing else is scanned there.
+        if self.active == Active::Dashboard && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            match parsed {
+                Ok(Scan::Order(number)) => self.dashboard_action_jump_order(number),
+                _ => self.show_error(
+                    "The dashboard takes only an order's barcode: Esc goes back to where the scanner works.".into(),
+                ),
+            }
+            return;
+        }
         // An RMA opens the returns bench wherever it is scanned.
         if matches!(parsed, Ok(Scan::Rma(_))) && self.active != Active::Pick {
             self.active = Active::Returns;

@@ -30,6 +30,9 @@ pub struct KeymapConfig {
     /// The sync screen (optional in a table written before it existed).
     #[serde(default)]
     pub sync: Vec<BindingConfig>,
+    /// The dashboard (optional in a table written before it existed).
+    #[serde(default)]
+    pub dashboard: Vec<BindingConfig>,
 }
 
 /// Which bindings apply.
@@ -42,6 +45,7 @@ pub enum Section {
     Pack,
     Returns,
     Sync,
+    Dashboard,
 }
 
 impl Section {
@@ -55,6 +59,7 @@ impl Section {
             Self::Pack => "Packing",
             Self::Returns => "Returns",
             Self::Sync => "Sync",
+            Self::Dashboard => "Dashboard",
         }
     }
 }
@@ -176,6 +181,7 @@ impl Keymap {
             (Section::Pack, "pack", &config.pack),
             (Section::Returns, "returns", &config.returns),
             (Section::Sync, "sync", &config.sync),
+            (Section::Dashboard, "dashboard", &config.dashboard),
         ] {
             let mut bindings = Vec::with_capacity(list.len());
             for b in list {

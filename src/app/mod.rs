@@ -3,6 +3,7 @@
 //! and hands the results back. Only this module talks to the store.
 
 pub mod action;
+mod dashboard;
 mod draw;
 pub mod event;
 mod input;
@@ -56,6 +57,8 @@ pub enum Active {
     Returns,
     /// The sync screen (channels and the outbox), over the screen it was opened from.
     Sync,
+    /// The supervisor's dashboard, over the screen it was opened from.
+    Dashboard,
 }
 
 /// Why the app stopped.
@@ -118,6 +121,8 @@ pub struct App {
     /// The sync worker's handle and the health the status bar shows.
     sync: sync::SyncLink,
     sync_screen: SyncScreen,
+    dashboard: crate::screens::dashboard::DashboardScreen,
+    dash: dashboard::DashboardLink,
 }
 
 impl std::fmt::Debug for App {
@@ -174,6 +179,8 @@ impl App {
             returns_rules: defaults.returns.clone(),
             sync: sync::SyncLink::default(),
             sync_screen: SyncScreen::new(station, now),
+            dashboard: crate::screens::dashboard::DashboardScreen::new(now),
+            dash: dashboard::DashboardLink::default(),
         };
         app.refresh_sync_health();
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
@@ -273,6 +280,7 @@ impl App {
             Action::ScannerTest => self.open_scanner_test(),
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::SyncScreen => self.toggle_sync(),
+            Action::Dashboard => self.toggle_dashboard(),
             Action::SwitchScreen => match self.active {
                 Active::Queue => self.show_waves(),
                 Active::Waves => self.active = Active::Pack,
@@ -284,10 +292,12 @@ impl App {
                 }
                 Active::Pick => self.show_error("Leave the wave first (Esc); it stays yours meanwhile.".into()),
                 Active::Sync => self.switch_from_sync(),
+                Active::Dashboard => self.switch_from_dashboard(),
             },
             _ if self.active == Active::Waves => self.waves_action(action),
             Action::ReturnsScreen => self.show_returns(),
             _ if self.active == Active::Sync => self.sync_action(action),
+            _ if self.active == Active::Dashboard => self.dashboard_action(action),
             _ if self.active == Active::Pack => self.pack_action(action),
             _ if self.active == Active::Returns => {}
             _ if self.active == Active::Pick => self.pick_action(action),
@@ -312,6 +322,7 @@ impl App {
             Active::Pack => self.pack.on_error(message),
             Active::Returns => self.returns.on_error(message),
             Active::Sync => self.sync_screen.on_error(message),
+            Active::Dashboard => self.dashboard.on_error(message),
             Active::Pick => match self.pick.as_mut() {
                 Some(pick) => pick.on_error(message),
                 None => self.waves.on_error(message),
@@ -329,6 +340,7 @@ impl App {
             Active::Pack => Section::Pack,
             Active::Returns => Section::Returns,
             Active::Sync => Section::Sync,
+            Active::Dashboard => Section::Dashboard,
         }
     }
 
@@ -355,6 +367,7 @@ impl App {
         self.pack.now = now;
         self.returns.now = now;
         self.sync_screen.now = now;
+        self.dashboard.now = now;
         if let Some(pick) = self.pick.as_mut() {
             pick.now = now;
         }
@@ -372,6 +385,10 @@ impl App {
         self.heartbeat();
         let printing_failed = self.print_failures();
         if version == self.data_version {
+            // Cut-offs pass and hours turn: the dashboard's figures move with the clock.
+            if minute_changed && self.active == Active::Dashboard {
+                self.reload_dashboard();
+            }
             return minute_changed || printing_failed || sync_changed;
         }
         self.data_version = version;
@@ -380,6 +397,7 @@ impl App {
             Active::Pick => self.reload_pick(),
             Active::Pack => self.reload_pack(),
             Active::Sync => self.reload_sync(),
+            Active::Dashboard => self.reload_dashboard(),
             Active::Returns | Active::Queue => {}
         }
         self.refresh_counts();

@@ -113,6 +113,10 @@ impl App {
             Active::Waves | Active::Pick | Active::Sync => self.show_waves(),
             Active::Pack => self.show_pack(),
             Active::Returns => self.show_returns(),
+            Active::Dashboard => {
+                self.active = Active::Queue;
+                self.toggle_dashboard();
+            }
             Active::Queue => {
                 self.active = Active::Queue;
                 self.refresh_counts();

@@ -20,7 +20,7 @@ use crate::errors::{Error, Result};
 use crate::store::Store;
 
 /// The figures measured so far, in DESIGN's order.
-pub(super) const NAMES: [&str; 11] = [
+pub(super) const NAMES: [&str; 12] = [
     "scan_to_frame_p99",
     "render_queue_p99",
     "first_frame",
@@ -32,6 +32,7 @@ pub(super) const NAMES: [&str; 11] = [
     "allocation_throughput",
     super::pack::NAMES[0],
     super::pack::NAMES[1],
+    super::dashboard::NAME,
 ];
 
 /// Measures every figure, or only `only`.
@@ -40,7 +41,7 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     let mut figures = Vec::new();
     let queue_db = dir.join("queue.db");
     // The pack-scan figure packs picked orders of the same demo store.
-    if NAMES[..4].iter().any(|n| wanted(n)) || wanted(super::pack::NAMES[0]) {
+    if NAMES[..4].iter().any(|n| wanted(n)) || wanted(super::pack::NAMES[0]) || wanted(super::dashboard::NAME) {
         eprintln!("bench: building a {}-order demo store ...", crate::widgets::format::count(plan.store_orders));
         let mut store = Store::open(&queue_db)?;
         let options = crate::demo::DemoOptions { orders: plan.store_orders, seed: 7, now: Utc::now() };
@@ -71,6 +72,9 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     }
     if super::pack::NAMES.iter().any(|n| wanted(n)) {
         figures.extend(super::pack::measure(plan, &queue_db, &wanted)?);
+    }
+    if wanted(super::dashboard::NAME) {
+        figures.push(super::dashboard::measure(plan, &queue_db)?);
     }
     Ok(Report { machine: machine(), figures })
 }

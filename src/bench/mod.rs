@@ -3,6 +3,7 @@
 //! says so (`value: null` and a note), never a made-up number.
 
 mod allocation;
+mod dashboard;
 mod figures;
 mod latency;
 mod pack;

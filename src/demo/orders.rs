@@ -114,6 +114,7 @@ impl<'a> OrderGen<'a> {
 
     /// Fills `o` as history order `index` of `count`, evenly through the
     /// weighted hours of the history window; `seq` numbers its channel ids.
+    /// Every order not cancelled has its ship time.
     pub fn history(&mut self, o: &mut SeedOrder, seq: u64, index: u64, count: u64) {
         let (channel, country, service) = self.basics(&mut o.order, seq, &[]);
         let created = self.history_time(index, count);
@@ -122,6 +123,7 @@ impl<'a> OrderGen<'a> {
 
         let rng = &mut self.rng;
         let now = self.now;
+        let mut shipped_at = None;
         let (status, at) = if rng.random_ratio(2, 100) {
             (OrderStatus::Cancelled, (created + rng.random_range(600..=20 * HOUR)).min(now - 60))
         } else {
@@ -131,6 +133,7 @@ impl<'a> OrderGen<'a> {
                 ship_by + rng.random_range(HOUR / 2..=DAY)
             }
             .min(now - 600);
+            shipped_at = Some(timestamp(shipped));
             let abroad = if country.code == HOME { 0 } else { rng.random_range(1..=3) };
             let transit = abroad
                 + match service {
@@ -154,6 +157,7 @@ impl<'a> OrderGen<'a> {
         let paid = if status == OrderStatus::Cancelled { "refunded" } else { "paid" };
         Self::finish(o, Life { status, created, ship_by, at }, &[], paid);
         o.order.priority = service.priority();
+        o.shipped_at = shipped_at;
     }
 
     /// Fills `o` as an open order in `status`: about one in ten is already
@@ -203,6 +207,7 @@ impl<'a> OrderGen<'a> {
         let paid = if holds.contains(&HoldReason::Unpaid) { "pending" } else { "paid" };
         Self::finish(o, Life { status, created, ship_by, at }, holds, paid);
         o.order.priority = priority;
+        o.shipped_at = None;
         let rng = &mut self.rng;
         let address = &mut o.order.address;
         if holds.contains(&HoldReason::BadAddress) {

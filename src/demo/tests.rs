@@ -28,8 +28,8 @@ fn seeded(dir: &Path, name: &str, orders: u64, seed_value: u64) -> (Store, DemoS
 }
 
 /// Tables whose contents the demo decides (events and movements carry clock times).
-const CONTENT_TABLES: &str =
-    "channels operators bins skus gtins lots stock orders order_lines order_holds order_search order_counts";
+const CONTENT_TABLES: &str = "channels operators bins skus gtins lots stock orders order_lines order_holds order_search \
+     order_counts operator_hourly shipped_hourly cycle_daily sku_daily sku_last_shipped";
 
 /// Every row of the content tables and the demo's meta keys, as sorted text, table by table.
 fn contents(path: &Path) -> Vec<(String, Vec<String>)> {

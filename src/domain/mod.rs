@@ -4,6 +4,7 @@
 //! ARCHITECTURE.md this module imports nothing from the rest of the crate.
 
 pub mod allocation;
+pub mod dashboard;
 pub mod ids;
 pub mod layout;
 pub mod location;

@@ -8,6 +8,7 @@
 pub mod abc;
 pub mod batching;
 pub mod cartonization;
+pub mod dashboard;
 pub mod inventory;
 pub mod returns;
 pub mod routing;

@@ -2,14 +2,16 @@
 //! report builds a [`Report`] (named columns, rows of plain values, a few
 //! facts about the whole) and one set of writers prints any report as an
 //! aligned terminal table, one JSON object, or CSV with a header. Today
-//! `slotting`, `manifest`, `returns`, `orders` and `audit`; the other names of DESIGN come
-//! with their issues.
+//! `slotting`, `manifest`, `returns`, `orders`, `audit`, `inventory`, `kpis` and
+//! `operators`; `waves` comes with its issue.
 //!
 //! An edge like `cli`: reports read the store and call `planning`.
 
 pub mod audit;
 pub mod inventory;
+pub mod kpis;
 pub mod manifest;
+pub mod operators;
 pub mod orders;
 pub mod returns;
 pub mod slotting;
@@ -39,6 +41,11 @@ pub enum ReportName {
     Audit,
     /// Stock health per SKU: reorder points, days of cover, stockouts, slow movers, turnover.
     Inventory,
+    /// The dashboard's figures: open and late orders, shipped today, units per hour, cycle
+    /// time p50/p90, on-time rate, picking accuracy, returns rate (today and the KPI window).
+    Kpis,
+    /// Today's work per operator: picks and packs per hour, shorts, scan error rate.
+    Operators,
 }
 
 /// Rows a list report (`orders`, `audit`) prints without `--limit`.
@@ -57,10 +64,14 @@ pub enum Format {
 }
 
 /// One cell (or one fact about the whole report).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Text(String),
     Count(u64),
+    /// A share (0.25 is 25%): `25.0%` in a table, the percent to one decimal in JSON and CSV.
+    Percent(f64),
+    /// A rate or average: one decimal everywhere.
+    Decimal(f64),
     /// Nothing: JSON `null`, an empty CSV field, `-` in a table.
     Null,
 }
@@ -77,8 +88,21 @@ impl Value {
         match self {
             Self::Text(text) => crate::domain::text::sanitize(text).into_owned(),
             Self::Count(n) => crate::widgets::format::count(*n),
+            Self::Percent(share) => format!("{:.1}%", share * 100.0),
+            Self::Decimal(x) => format!("{x:.1}"),
             Self::Null => "-".to_owned(),
         }
+    }
+
+    /// A share, or `Null` when there is none.
+    #[must_use]
+    pub fn percent_or_null(share: Option<f64>) -> Self {
+        share.map_or(Self::Null, Self::Percent)
+    }
+
+    /// One decimal of `x` (JSON and CSV carry the rounded value, as the table shows it).
+    fn rounded(x: f64) -> f64 {
+        (x * 10.0).round() / 10.0
     }
 
     /// As a CSV field holds it.
@@ -86,6 +110,8 @@ impl Value {
         match self {
             Self::Text(text) => text.clone(),
             Self::Count(n) => n.to_string(),
+            Self::Percent(share) => format!("{:.1}", share * 100.0),
+            Self::Decimal(x) => format!("{x:.1}"),
             Self::Null => String::new(),
         }
     }
@@ -96,6 +122,8 @@ impl Serialize for Value {
         match self {
             Self::Text(text) => serializer.serialize_str(text),
             Self::Count(n) => serializer.serialize_u64(*n),
+            Self::Percent(share) => serializer.serialize_f64(Self::rounded(share * 100.0)),
+            Self::Decimal(x) => serializer.serialize_f64(Self::rounded(*x)),
             Self::Null => serializer.serialize_none(),
         }
     }
@@ -123,7 +151,7 @@ impl Column {
 }
 
 /// A report ready to print in any format.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// Its name on the command line (`"slotting"`), the JSON `report` field.
     pub name: &'static str,
@@ -277,6 +305,8 @@ pub fn run(db: Option<&Path>, loaded: &Loaded, args: &crate::cli::ReportArgs) ->
             let config = &loaded.config;
             inventory::build(&store, &layout, config.abc.window_days, &config.inventory, chrono::Utc::now())?
         }
+        ReportName::Kpis => kpis::build(&dashboard(&store, loaded, chrono::Utc::now())?),
+        ReportName::Operators => operators::build(&dashboard(&store, loaded, chrono::Utc::now())?),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     match report.write(args.format, &mut out).and_then(|()| out.flush()) {
@@ -284,6 +314,18 @@ pub fn run(db: Option<&Path>, loaded: &Loaded, args: &crate::cli::ReportArgs) ->
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         result => result.map_err(Error::io("cannot write the report")),
     }
+}
+
+/// The dashboard at `now`, as the console's F7 builds it.
+pub fn dashboard(
+    store: &Store,
+    loaded: &Loaded,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::domain::dashboard::Dashboard> {
+    let config = &loaded.config;
+    let request = config.dashboard.request(now, config.waves.cutoff, &config.inventory);
+    let facts = store.dashboard_facts(&mut crate::store::DashboardCache::default(), &request)?;
+    Ok(crate::planning::dashboard::build(&facts, &config.inventory, &config.dashboard))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! none of them touches the store: they get plain data and return commands.
 
 pub mod address_form;
+pub mod dashboard;
 pub mod help;
 pub mod order_queue;
 pub mod pack;

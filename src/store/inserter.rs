@@ -47,7 +47,7 @@ pub(super) fn intake<'o>(
         }
         let origin = format!("{} {} from {}", order.channel_ref, order.external_id, order.channel);
         if cancelled_at.is_some() {
-            if let Some(id) = inserter.insert(order, OrderStatus::Cancelled, &Verdict::default())? {
+            if let Some(id) = inserter.insert(order, OrderStatus::Cancelled, &Verdict::default(), None)? {
                 let details = format!("{origin}, cancelled at the channel");
                 inserter.event(at, actor, "order_imported", id, &sanitize(&details))?;
                 summary.inserted += 1;
@@ -57,7 +57,7 @@ pub(super) fn intake<'o>(
         } else {
             let verdict = check(order);
             let status = if verdict.holds.is_empty() { OrderStatus::New } else { OrderStatus::Held };
-            if let Some(id) = inserter.insert(order, status, &verdict)? {
+            if let Some(id) = inserter.insert(order, status, &verdict, None)? {
                 inserter.event(at, actor, "order_imported", id, &sanitize(&origin))?;
                 if verdict.holds.is_empty() {
                     to_allocate.push((order.priority, order.created_at.timestamp(), id));
@@ -139,9 +139,9 @@ impl<'tx> Inserter<'tx> {
             order: tx.prepare_cached(
                 "INSERT INTO orders (channel_id, external_id, channel_ref, status, priority, created_at, updated_at,
                     ship_by, customer_name, address1, address2, city, region, postcode, country, phone, email, service,
-                    financial_status, total_minor, currency, note, carrier_service, signature_required)
+                    financial_status, total_minor, currency, note, carrier_service, signature_required, shipped_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                    ?23, ?24)
+                    ?23, ?24, ?25)
                  ON CONFLICT (channel_id, external_id) DO NOTHING",
             )?,
             line: tx.prepare_cached(
@@ -200,9 +200,16 @@ impl<'tx> Inserter<'tx> {
         Ok(id)
     }
 
-    /// Inserts an order with its lines and search words; untrusted text is
+    /// Inserts an order with its lines and search words (and its ship time,
+    /// unix seconds, for an order seeded shipped); untrusted text is
     /// sanitised here. `None` if (channel, external id) is already stored.
-    pub(super) fn insert(&mut self, order: &NewOrder, status: OrderStatus, verdict: &Verdict) -> Result<Option<i64>> {
+    pub(super) fn insert(
+        &mut self,
+        order: &NewOrder,
+        status: OrderStatus,
+        verdict: &Verdict,
+        shipped_at: Option<i64>,
+    ) -> Result<Option<i64>> {
         if order.lines.is_empty() {
             return Err(StoreError::Invalid(format!("order {} has no lines", sanitize(&order.external_id))));
         }
@@ -235,6 +242,7 @@ impl<'tx> Inserter<'tx> {
             sanitize(&order.note),
             sanitize(&verdict.carrier_service),
             verdict.signature_required,
+            shipped_at,
         ])?;
         if inserted == 0 {
             return Ok(None);

@@ -48,7 +48,7 @@ const STOCK: &str = "SELECT sku_id, sum(on_hand), sum(reserved) FROM stock GROUP
 
 /// Each backordered order's lines with what they still miss, driven by a
 /// status index (backorders are few).
-const BACKORDERED: &str = "SELECT l.sku_id, l.qty - ifnull((SELECT sum(r.qty) FROM reservations r
+pub(super) const BACKORDERED: &str = "SELECT l.sku_id, l.qty - ifnull((SELECT sum(r.qty) FROM reservations r
         WHERE r.order_id = l.order_id AND r.line_no = l.line_no), 0)
     FROM orders o CROSS JOIN order_lines l ON l.order_id = o.id
     WHERE o.status = 'backordered' AND l.sku_id IS NOT NULL AND l.requires_shipping = 1";

@@ -3,7 +3,8 @@
 
 use rusqlite::params;
 
-use super::packing::set_status;
+use super::counters::{self, Shipped};
+use super::packing::set_status_at;
 use super::{Result, Store, StoreError, events, now_ms};
 use crate::domain::{Actor, OrderNumber, OrderStatus};
 
@@ -51,8 +52,8 @@ impl Store {
     }
 
     /// The end-of-day manifest: hands every packed package of `carrier` not
-    /// yet on a manifest over, and marks those orders shipped, in one
-    /// transaction. Orders the channel cancelled after they were packed stay
+    /// yet on a manifest over, and marks those orders shipped (their
+    /// `shipped_at`, and the dashboard's counters), in one transaction. Orders the channel cancelled after they were packed stay
     /// behind (counted in `held_back`). Nothing to hand over is an error,
     /// not an empty manifest.
     pub fn close_manifest(&mut self, actor: &Actor, carrier: &str) -> Result<ManifestSummary> {
@@ -88,8 +89,10 @@ impl Store {
                     params![order, id],
                 )? as u32;
                 let details = format!("manifest {id} ({carrier})");
-                set_status(tx, actor, OrderNumber(*order), OrderStatus::Packed, OrderStatus::Shipped, &details)?;
+                let moved = (OrderStatus::Packed, OrderStatus::Shipped);
+                set_status_at(tx, actor, OrderNumber(*order), moved, &details, at)?;
             }
+            counters::mark_shipped(tx, &Shipped::Manifest(id), at / 1000)?;
             let details = format!("{packages} packages of {} orders handed to {carrier}", orders.len());
             events::append(tx, at, actor, "manifest_closed", &format!("manifest:{id}"), &details)?;
             Ok(ManifestSummary { id, carrier: carrier.to_owned(), packages, orders: orders.len() as u32, held_back })

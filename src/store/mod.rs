@@ -9,6 +9,8 @@ mod allocation;
 mod audit;
 pub mod baseline;
 mod catalog;
+mod counters;
+mod dashboard;
 mod events;
 mod holds;
 mod inserter;
@@ -39,6 +41,8 @@ use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, Transition
 pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use audit::{AuditEvent, AuditQuery};
 pub use catalog::{SessionEvent, Totals};
+pub use counters::OperatorWork;
+pub use dashboard::{DashboardCache, SKU_SECONDS};
 pub use inventory::InventoryRow;
 pub use manifests::{ManifestPackage, ManifestRow, ManifestSummary};
 pub use orders::{ImportSummary, SeedOrder};

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::allocation::Allocator;
 use super::inserter::{Inserter, intake};
-use super::{Result, Store, StoreError, events, now_ms, queue, status_from_sql};
+use super::{Result, Store, StoreError, counters, events, now_ms, queue, status_from_sql};
 use crate::domain::queue::{DetailLine, HoldInfo, OrderDetail, ReservedPlace};
 use crate::domain::text::sanitize;
 use crate::domain::{Actor, Address, HoldReason, NewOrder, OrderNumber, OrderStatus, Verdict};
@@ -38,6 +38,10 @@ pub struct SeedOrder {
     /// What validation would have said of its carrier service and signature.
     pub carrier_service: String,
     pub signature_required: bool,
+    /// When it was handed to the carrier: only for orders seeded shipped or
+    /// later, which then count in the dashboard's shipping counters. `None`
+    /// for those leaves the ship time unknown and the order uncounted.
+    pub shipped_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -110,10 +114,18 @@ impl Store {
         self.write(|tx| {
             let mut inserter = Inserter::new(tx)?;
             let mut later = Vec::new();
+            // Ids of the orders seeded with a ship time: the first and the last.
+            let mut shipped: Option<(i64, i64)> = None;
             for seed in orders {
                 if (seed.status == OrderStatus::Held) == seed.holds.is_empty() {
                     return Err(StoreError::Invalid(format!(
                         "order {} {}: an order is held exactly when it has hold reasons",
+                        seed.order.channel, seed.order.external_id
+                    )));
+                }
+                if seed.shipped_at.is_some() && (seed.status.is_open() || seed.status == OrderStatus::Cancelled) {
+                    return Err(StoreError::Invalid(format!(
+                        "order {} {}: only an order seeded shipped or later has a ship time",
                         seed.order.channel, seed.order.external_id
                     )));
                 }
@@ -131,13 +143,17 @@ impl Store {
                     carrier_service: seed.carrier_service.clone(),
                     signature_required: seed.signature_required,
                 };
-                let id = inserter.insert(&seed.order, status, &verdict)?.ok_or_else(|| {
+                let shipped_at = seed.shipped_at.map(|t| t.timestamp());
+                let id = inserter.insert(&seed.order, status, &verdict, shipped_at)?.ok_or_else(|| {
                     StoreError::Invalid(format!(
                         "order {} {} is already in the store",
                         sanitize(&seed.order.channel),
                         sanitize(&seed.order.external_id)
                     ))
                 })?;
+                if shipped_at.is_some() {
+                    shipped = Some(shipped.map_or((id, id), |(first, _)| (first, id)));
+                }
                 let created = seed.order.created_at.timestamp_millis();
                 inserter.event(created, actor, "order_imported", id, &sanitize(&seed.order.channel_ref))?;
                 let mut hold_stmt = tx.prepare_cached(
@@ -155,6 +171,9 @@ impl Store {
             }
             // Counted first, so the status changes below are counted by the triggers.
             inserter.finish()?;
+            if let Some((first, last)) = shipped {
+                counters::add_shipped(tx, &counters::Shipped::Range(first, last))?;
+            }
             for id in later {
                 allocator.allocate(tx, id)?;
             }
@@ -302,7 +321,8 @@ impl Store {
 
 /// Moves an order from `from` to `to` if the status machine allows it, with
 /// its audit event; a cancellation gives the reserved units back and offers
-/// them to waiting backorders. Refused if the order moved meanwhile.
+/// them to waiting backorders, and a shipped order gets its ship time and is
+/// counted as the manifest counts it. Refused if the order moved meanwhile.
 pub(super) fn transition(
     tx: &Transaction<'_>,
     allocator: &Allocator<'_>,
@@ -311,7 +331,11 @@ pub(super) fn transition(
     to: OrderStatus,
     note: &str,
 ) -> Result<()> {
-    super::packing::set_status(tx, allocator.actor, number, from, to, note)?;
+    super::packing::set_status_at(tx, allocator.actor, number, (from, to), note, allocator.at_ms)?;
+    if to == OrderStatus::Shipped {
+        let ids = [number.0];
+        counters::mark_shipped(tx, &counters::Shipped::Orders(&ids), allocator.at_ms / 1000)?;
+    }
     if to == OrderStatus::Cancelled {
         let freed = super::allocation::release_reservations(tx, allocator.at_ms, number.0)?;
         allocator.fill_backorders(tx, &freed)?;

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{Result, Store, StoreError, events, now_ms, status_from_sql};
+use super::{Result, Store, StoreError, counters, events, now_ms, status_from_sql};
 use crate::domain::pack::{PackLine, PackOrder, PackRefusal, PackageInfo};
 use crate::domain::{Actor, OrderNumber, OrderStatus};
 
@@ -129,6 +129,7 @@ impl Store {
             let serial_part = serial.as_ref().map_or_else(String::new, |serial| format!(" serial {serial}"));
             let details = format!("{qty} × {sku}{lot_part}{serial_part}");
             events::append(tx, at, actor, "unit_verified", &events::order_subject(number.0), &details)?;
+            counters::verified(tx, at, &actor.operator, i64::from(qty))?;
             Ok(Ok(read_order(tx, number)?))
         })
     }
@@ -242,7 +243,7 @@ impl Store {
                 if note.is_empty() { String::new() } else { format!("; {}", crate::domain::text::sanitize(note)) };
             let details =
                 format!("{} package(s), {carrier} {service}: {}{approval}", packages.len(), tracking.join(", "));
-            set_status(tx, actor, number, OrderStatus::Packing, OrderStatus::Packed, &details)?;
+            set_status_at(tx, actor, number, (OrderStatus::Packing, OrderStatus::Packed), &details, at)?;
             shipments_of(tx, number)
         })
     }
@@ -303,6 +304,19 @@ pub(super) fn set_status(
     to: OrderStatus,
     note: &str,
 ) -> Result<()> {
+    set_status_at(tx, actor, number, (from, to), note, now_ms())
+}
+
+/// [`set_status`] with the event at `at_ms`. An order reaching `packed`
+/// counts as packed by the actor (the dashboard's `packed_orders`).
+pub(super) fn set_status_at(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    number: OrderNumber,
+    (from, to): (OrderStatus, OrderStatus),
+    note: &str,
+    at_ms: i64,
+) -> Result<()> {
     from.transition(to).map_err(|source| StoreError::Transition { number, source })?;
     let changed = tx
         .prepare_cached("UPDATE orders SET status = ?3 WHERE id = ?1 AND status = ?2")?
@@ -315,7 +329,10 @@ pub(super) fn set_status(
     } else {
         format!("{from} -> {to}: {}", crate::domain::text::sanitize(note))
     };
-    events::append(tx, now_ms(), actor, "status_changed", &events::order_subject(number.0), &details)?;
+    events::append(tx, at_ms, actor, "status_changed", &events::order_subject(number.0), &details)?;
+    if to == OrderStatus::Packed {
+        counters::packed(tx, at_ms, &actor.operator)?;
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use rusqlite::{Transaction, params};
 use super::allocation::{add_reservation, candidate_slots, drop_reservation};
 use super::stock::move_stock;
 use super::waves::{move_wave_orders, parse_bin, wave_subject};
-use super::{Result, Store, StoreError, events, now_ms};
+use super::{Result, Store, StoreError, counters, events, now_ms};
 use crate::domain::allocation::plan_line;
 use crate::domain::wave::{ShortOutcome, ShortReason};
 use crate::domain::{Actor, BinCode, OrderNumber, OrderStatus, WaveNumber};
@@ -89,6 +89,7 @@ impl Store {
             let (bin, sku) = stop_names(tx, stock_id)?;
             let details = format!("{qty} × {sku} from {bin} into {tote} ({wave})");
             events::append(tx, at, actor, "units_picked", &events::order_subject(order_id), &details)?;
+            counters::picked(tx, at, &actor.operator, i64::from(qty))?;
             let order_picked = settle_order(tx, actor, at, wave, order_id)?;
             let wave_picked = settle_wave(tx, actor, at, wave)?;
             Ok(PickDone { order_picked, wave_picked })
@@ -172,6 +173,8 @@ impl Store {
                     }
                 }
             }
+            // One `pick_short` event per task above, one short line each.
+            counters::shorted(tx, at, &actor.operator, tasks.len() as i64)?;
             tx.execute(
                 "INSERT INTO count_tasks (bin_id, sku_id, reason, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![bin_id, sku_id, format!("short pick in {wave}: {}", reason.label()), at / 1000],

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::stock::{ensure_stock_row, move_stock};
-use super::{Result, Store, StoreError, events, now_ms};
+use super::{Result, Store, StoreError, counters, events, now_ms};
 use crate::domain::rma::{
     Disposition, Grade, ReturnLine, ReturnRefusal, ReturnView, ReturnedUnit, RmaNumber, RmaStatus,
 };
@@ -155,6 +155,7 @@ impl Store {
             if inserted == 0 {
                 return Ok(Err(ReturnRefusal::AllReturned { sku: unit.sku.clone(), shipped: line.shipped }));
             }
+            counters::returned(tx, at, view.order.0, line.line_no)?;
             tx.execute("UPDATE rmas SET status = 'inspected' WHERE id = ?1 AND status = 'received'", [rma.0])?;
             let details = format!("{} × 1: {}, {}, {}", unit.sku, sanitize(&unit.reason), unit.grade, unit.disposition);
             events::append(tx, at, actor, "unit_returned", &rma_subject(rma), &details)?;

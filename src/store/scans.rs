@@ -3,11 +3,14 @@
 //! `scan_refused` event (the operator's badge, the station, the scanned code
 //! and why), so scan error rates can be counted per operator.
 //!
+//! A refusal also counts in the dashboard's `operator_hourly` (about a
+//! wave: `pick_refusals`; anything else: `pack_refusals`).
+//!
 //! Accepted scans are not written here: they already are events
 //! (`units_picked` per pick confirmation, `unit_verified` per verified pack
 //! scan), so an accepted scan costs nothing more.
 
-use super::{Result, Store, events, now_ms};
+use super::{Result, Store, counters, events, now_ms};
 use crate::domain::Actor;
 use crate::domain::text::sanitize;
 
@@ -27,7 +30,11 @@ impl Store {
     pub fn record_scan_refusal(&mut self, actor: &Actor, subject: &str, code: &str, reason: &str) -> Result<()> {
         let details = scan_refusal_details(code, reason);
         let subject = sanitize(subject);
-        self.write(|tx| Ok(events::append(tx, now_ms(), actor, SCAN_REFUSED, &subject, &details)?))
+        self.write(|tx| {
+            let at = now_ms();
+            events::append(tx, at, actor, SCAN_REFUSED, &subject, &details)?;
+            Ok(counters::refused(tx, at, &actor.operator, &subject)?)
+        })
     }
 }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_returns.sql"),
     include_str!("migrations/0006_sync.sql"),
     include_str!("migrations/0007_reports.sql"),
+    include_str!("migrations/0008_dashboard.sql"),
 ];
 
 /// The schema version this program writes.

@@ -314,7 +314,7 @@ pub(super) fn wave_status(conn: &Connection, wave: WaveNumber) -> Result<WaveSta
     status.parse().map_err(StoreError::Invalid)
 }
 
-fn summary(conn: &Connection, wave: WaveNumber) -> Result<WaveSummary> {
+pub(super) fn summary(conn: &Connection, wave: WaveNumber) -> Result<WaveSummary> {
     let head = conn
         .prepare_cached("SELECT status, created_at, created_by, route_m, baseline_m FROM waves WHERE id = ?1")?
         .query_row([wave.0], |r| {

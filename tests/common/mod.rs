@@ -176,5 +176,6 @@ pub fn seeded(id: &str, status: OrderStatus, ship_by: i64, lines: Vec<NewOrderLi
         status_at: at(ship_by),
         carrier_service: String::new(),
         signature_required: false,
+        shipped_at: None,
     }
 }
