@@ -236,5 +236,31 @@ mod fixed {
         let mug = built.alerts.iter().find(|a| a.message.starts_with("MUG ")).expect("a MUG alert");
         assert_eq!(mug.kind, packline::domain::dashboard::AlertKind::LowCover, "{}", mug.message);
         assert!(built.alerts.iter().all(|a| !a.message.starts_with("CUP ")), "CUP has plenty: {:?}", built.alerts);
+
+        // The reports print the same numbers.
+        let home = tempfile::TempDir::new().unwrap();
+        let run = |args: &[&str]| {
+            let out = super::common::packline(home.path(), s.path()).args(args).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let kpis: serde_json::Value = serde_json::from_str(&run(&["report", "kpis", "--format", "json"])).unwrap();
+        let figure =
+            |name: &str| kpis["rows"].as_array().unwrap().iter().find(|r| r["figure"] == name).unwrap().clone();
+        assert_eq!(
+            (figure("shipped_orders")["today"].clone(), figure("shipped_orders")["window"].clone()),
+            (2.into(), 6.into())
+        );
+        // Yesterday's 3 of 4 on time; today's two were due in 2025.
+        assert_eq!(figure("on_time_rate")["window"], serde_json::json!(50.0));
+        assert_eq!(figure("on_time_rate")["today"], serde_json::json!(0.0));
+        assert_eq!(figure("open_orders")["today"], serde_json::json!(built.open_total));
+        assert_eq!(kpis["window_days"], 7);
+        let operators = run(&["report", "operators", "--format", "csv"]);
+        let packer_row = operators.lines().find(|l| l.starts_with("EMP-0004,")).expect(&operators);
+        // badge,name,role,hours,lines,picked,picks/h,short,packed,orders,packs/h,refused,error%:
+        // 1 refused of 1 + 3 pick lines + 6 packed units = 10 scans.
+        let cells: Vec<&str> = packer_row.split(',').collect();
+        assert_eq!((cells[4], cells[5], cells[8], cells[9], cells[11], cells[12]), ("3", "6", "6", "2", "1", "10.0"));
     }
 }

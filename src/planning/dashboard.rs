@@ -376,8 +376,12 @@ fn inventory_alert(h: &inventory::Health, config: &InventoryConfig) -> Alert {
             AlertKind::BelowReorder,
             Severity::Notice,
             format!(
-                "{name}: {} available, reorder point {}; order {}",
-                h.available, h.reorder_point, h.suggested_order
+                "{name}: {} available{}, reorder point {}; order {}",
+                h.available,
+                // The reorder point is weighed against what backorders leave.
+                if sku.backordered > 0 { format!(" less {} backordered", sku.backordered) } else { String::new() },
+                h.reorder_point,
+                h.suggested_order
             ),
         )
     };

@@ -342,3 +342,15 @@ fn the_most_urgent_skus_are_listed_and_the_rest_is_one_line() {
     );
     assert!(last.message.starts_with("3 more SKUs at or below the reorder point"), "{}", last.message);
 }
+
+#[test]
+fn a_reorder_alert_names_the_backorders_it_weighs() {
+    let mut f = facts();
+    // 28 a window: reorder point 15; 20 available less 6 backordered is 14.
+    f.skus = vec![SkuFacts { backordered: 6, ..sku("SKU-R", 20, 0, 28) }];
+    let alerts = alerts(&f, &InventoryConfig::default(), &DashboardConfig::default());
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].kind, AlertKind::BelowReorder);
+    // Order 15 + 10 - 14 = 11.
+    assert_eq!(alerts[0].message, "SKU-R Item SKU-R: 20 available less 6 backordered, reorder point 15; order 11");
+}

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::draw::fit;
-use super::figures::{clock, countdown, per_hour};
+use super::figures::{countdown, per_hour};
 use crate::domain::dashboard::{CutoffFacts, Dashboard};
 use crate::domain::text::sanitize;
 use crate::widgets::format::count;
@@ -225,7 +225,8 @@ fn cutoff_lines(cutoffs: &[CutoffFacts], now: DateTime<Utc>, room: usize, width:
                 if soon { theme::DUE_SOON.add_modifier(Modifier::BOLD | Modifier::REVERSED) } else { Style::new() };
             let tail = vec![
                 Span::raw(" "),
-                Span::styled(format!("{} {}", clock(c.cutoff, now), countdown(c.cutoff, now)), when),
+                // The countdown tells today's cut-off from tomorrow's: the time alone is enough.
+                Span::styled(format!("{} {}", c.cutoff.format("%H:%M"), countdown(c.cutoff, now)), when),
                 Span::raw(format!(": {} due, {} packed", count(c.due), count(c.packed))),
             ];
             let carrier = Span::styled(sanitize(&c.carrier).into_owned(), theme::TITLE);
