@@ -12,11 +12,12 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 
 use chrono::{DateTime, Utc};
-use common::{bin, line, order, packline, seeded as history, ship, sku};
-use packline::domain::{Actor, BackorderPolicy, Bin, NewOrder, OrderNumber, OrderStatus, Verdict, Zone};
+use common::{bin, line, order, packline, seeded, sku};
+use packline::domain::dashboard::{FactsRequest, SkuFacts};
+use packline::domain::{Actor, BackorderPolicy, Bin, NewOrder, OrderStatus, Verdict, Zone};
 use packline::planning::inventory::InventoryConfig;
 use packline::report::{Format, Report};
-use packline::store::Store;
+use packline::store::{DashboardCache, SeedOrder, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -36,17 +37,42 @@ fn actor() -> Actor {
     Actor::new("test-01", "EMP-0001")
 }
 
+/// A history order seeded in `status`, shipped at its ship-by.
+fn history(id: &str, status: OrderStatus, ship_by: i64, lines: Vec<packline::domain::NewOrderLine>) -> SeedOrder {
+    let mut order = seeded(id, status, ship_by, lines);
+    if status != OrderStatus::Cancelled {
+        order.shipped_at = Some(at(ship_by));
+    }
+    order
+}
+
+/// Per-SKU health as the dashboard and the report read it at `now`, over a
+/// 28-day window.
+fn skus(store: &Store, now: i64) -> Vec<SkuFacts> {
+    let request = FactsRequest {
+        now: at(now),
+        hours: 1,
+        kpi_days: 1,
+        demand_days: 28,
+        return_days: 1,
+        default_cutoff: chrono::NaiveTime::MIN,
+        cutoffs: BTreeMap::new(),
+    };
+    store.dashboard_facts(&mut DashboardCache::default(), &request).unwrap().skus
+}
+
 fn import(store: &mut Store, orders: &[NewOrder]) {
     store.import_checked(&actor(), orders, &mut |_| Verdict::default(), &mut |_| {}).unwrap();
 }
 
 /// Bins 01-001-A and 02-001-A (A), 05-001-A (B), 10-001-A and 10-002-A (C);
-/// SKUs CUP, IDLE, MUG, NEW, OLD, TEA. With the default `[inventory]`
-/// (window 28 days from 2025-10-27 04:40, lead 10, safety 5, slow 90):
-/// - CUP: 54 received in 01-001-A, 4 shipped as order 1 through waves and
-///   packing (ship-by T0 - 2 days), 10 + 14 more seeded: 28 in the window, 50 on hand.
+/// SKUs CUP, IDLE, MUG, NEW, OLD, TEA. History ships at its ship-by (the
+/// dashboard's counters count it on that UTC day). With the default
+/// `[inventory]` (window the 28 UTC days 2025-10-28 to 2025-11-24, lead 10,
+/// safety 5, slow 90):
+/// - CUP: 50 received in 01-001-A, 14 + 14 shipped: 28 in the window.
 /// - MUG: 20 in 10-001-A (zone C), 2 reserved by a ready order; 20 + 20 + 16
-///   shipped in the window (the 16 exactly on its first second), 30 just before it.
+///   shipped in the window (the 16 on its first day), 30 the day before it.
 /// - TEA: none on hand, 14 shipped, 3 wanted by a backordered order (and
 ///   100 on a cancelled order, which never counts).
 /// - NEW: never shipped, 2 wanted by the same backordered order, which also
@@ -67,16 +93,14 @@ fn fixture() -> (TempDir, Store) {
     ];
     s.add_bins(&a, &bins.map(|(code, zone)| Bin { code: bin(code), zone })).unwrap();
     s.add_skus(&a, &["CUP", "IDLE", "MUG", "NEW", "OLD", "TEA"].map(sku)).unwrap();
-    s.receive_stock(&a, bin("01-001-A"), "CUP", None, 54, "PO-1").unwrap();
-    import(&mut s, &[order("1", &[("CUP", 4)])]);
-    ship(&mut s, OrderNumber(1), 1);
+    s.receive_stock(&a, bin("01-001-A"), "CUP", None, 50, "PO-1").unwrap();
     s.seed_orders(
         &a,
         &[
-            history("H1", OrderStatus::Delivered, T0 - DAY, vec![line("MUG", 20), line("CUP", 10)]),
+            history("H1", OrderStatus::Delivered, T0 - DAY, vec![line("MUG", 20), line("CUP", 14)]),
             history("H2", OrderStatus::InTransit, T0 - 10 * DAY, vec![line("MUG", 20), line("TEA", 14)]),
-            history("H3", OrderStatus::Delivered, T0 - 28 * DAY, vec![line("MUG", 16), line("CUP", 14)]),
-            history("H4", OrderStatus::Delivered, T0 - 28 * DAY - 1, vec![line("MUG", 30)]),
+            history("H3", OrderStatus::Delivered, T0 - 27 * DAY, vec![line("MUG", 16), line("CUP", 14)]),
+            history("H4", OrderStatus::Delivered, T0 - 28 * DAY, vec![line("MUG", 30)]),
             history("H5", OrderStatus::Delivered, T0 - 120 * DAY, vec![line("OLD", 1)]),
             history("H6", OrderStatus::Cancelled, T0 - 2 * DAY, vec![line("TEA", 100)]),
         ],
@@ -104,36 +128,30 @@ fn written(report: &Report, format: Format) -> String {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn inputs_sum_stock_backorders_and_shipped_units_per_sku() {
+fn per_sku_health_sums_stock_backorders_and_shipped_units() {
     let (_dir, store) = fixture();
-    let rows = store.inventory_inputs(at(T0 - 28 * DAY)).unwrap();
     // SKU on_hand reserved backordered units last-shipped, one line each.
-    let seen: Vec<String> = rows
+    let seen: Vec<String> = skus(&store, T0)
         .iter()
         .map(|r| {
-            let last = r.last_shipped.map_or("never".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-            format!("{} {} {} {} {} {last}", r.sku, r.on_hand, r.reserved, r.backordered, r.units)
+            let last = r.last_shipped.map_or("never".to_owned(), |d| d.to_string());
+            format!("{} {} {} {} {} {last}", r.sku, r.on_hand, r.reserved, r.backordered, r.window_units)
         })
         .collect();
     assert_eq!(
         seen,
         [
-            "CUP 50 0 1 28 2025-11-23 04:40",
+            "CUP 50 0 1 28 2025-11-23",
             "IDLE 0 0 0 0 never",
-            "MUG 20 2 0 56 2025-11-23 04:40",
+            "MUG 20 2 0 56 2025-11-23",
             "NEW 0 0 2 0 never",
-            "OLD 5 0 0 0 2025-07-27 04:40",
-            "TEA 0 0 3 14 2025-11-14 04:40",
+            "OLD 5 0 0 0 2025-07-27",
+            "TEA 0 0 3 14 2025-11-14",
         ]
     );
-    assert_eq!(rows[0].title, "Item CUP");
-    // One second later the 16 MUG on the window's first second drop out.
-    assert_eq!(store.inventory_inputs(at(T0 - 28 * DAY + 1)).unwrap()[2].units, 40);
-    let plan = store.explain_inventory_inputs().unwrap().join("\n");
-    // Both seek orders by status on an index that covers them, then each order's lines by key.
-    assert_eq!(plan.matches("SEARCH o USING COVERING INDEX orders_status_").count(), 2, "{plan}");
-    assert_eq!(plan.matches("SEARCH l USING PRIMARY KEY").count(), 2, "{plan}");
-    assert!(!plan.contains("SCAN"), "{plan}");
+    assert_eq!(skus(&store, T0)[0].title, "Item CUP");
+    // A day later the 16 MUG of the window's first day drop out.
+    assert_eq!(skus(&store, T0 + DAY)[2].window_units, 40);
 }
 
 #[test]
@@ -142,7 +160,7 @@ fn partial_backorders_count_only_what_is_missing() {
     store.set_backorder_policy(BackorderPolicy::Partial);
     // 18 MUG are free: the order keeps them and waits for 7.
     import(&mut store, &[order("P1", &[("MUG", 25)])]);
-    let rows = store.inventory_inputs(at(T0 - 28 * DAY)).unwrap();
+    let rows = skus(&store, T0);
     let mug = rows.iter().find(|r| r.sku == "MUG").unwrap();
     assert_eq!((mug.on_hand, mug.reserved, mug.backordered), (20, 20, 7));
 }
@@ -157,7 +175,7 @@ fn the_report_matches_hand_computed_values() {
     let json: Value = serde_json::from_str(&written(&build(&store), Format::Json)).unwrap();
     assert_eq!(json["report"], "inventory");
     let facts = [
-        ("since", json!("2025-10-27T04:40:00Z")),
+        ("since", json!("2025-10-28")),
         ("demand_window_days", json!(28)),
         ("lead_time_days", json!(10)),
         ("safety_days", json!(5)),

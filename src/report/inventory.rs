@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{Column, Report, Value};
 use crate::domain::{Layout, Zone};
@@ -49,8 +49,18 @@ pub fn build(
     config: &InventoryConfig,
     now: DateTime<Utc>,
 ) -> store::Result<Report> {
-    let since = now - Duration::days(i64::from(config.demand_window_days));
-    let rows = store.inventory_inputs(since)?;
+    // The dashboard's own per-SKU read, so both show the same demand.
+    let request = crate::domain::dashboard::FactsRequest {
+        now,
+        hours: 1,
+        kpi_days: 1,
+        demand_days: config.demand_window_days,
+        return_days: 1,
+        default_cutoff: chrono::NaiveTime::MIN,
+        cutoffs: std::collections::BTreeMap::new(),
+    };
+    let since = request.first_day(config.demand_window_days);
+    let rows = store.dashboard_facts(&mut crate::store::DashboardCache::default(), &request)?.skus;
 
     let slot = store.slotting_inputs(now - Duration::days(i64::from(abc_window_days)))?;
     let classes = abc::classify(&slot.units);
@@ -65,7 +75,7 @@ pub fn build(
 
     let inputs: Vec<SkuInput> = rows
         .into_iter()
-        .filter(|r| r.on_hand > 0 || r.units > 0 || r.backordered > 0)
+        .filter(|r| r.on_hand > 0 || r.window_units > 0 || r.backordered > 0)
         .map(|r| SkuInput {
             class: class_of.get(r.sku.as_str()).copied().unwrap_or(Zone::C),
             sku: r.sku,
@@ -73,8 +83,8 @@ pub fn build(
             on_hand: r.on_hand,
             reserved: r.reserved,
             backordered: r.backordered,
-            units: r.units,
-            last_shipped: r.last_shipped.map(|t| t.date_naive()),
+            units: r.window_units,
+            last_shipped: r.last_shipped,
         })
         .collect();
     let health = assess_all(&inputs, config, now.date_naive());
@@ -85,7 +95,7 @@ pub fn build(
     let summary = format!(
         "Inventory health: {}, {} at or below the reorder point, {} with cover under the {}-day lead time, \
          {} ({} SKUs with stock, demand or backorders). \
-         Demand over the {} days since {}; reorder point = demand x ({} lead + {} safety days); \
+         Demand over the {} days from {} (UTC days, today included); reorder point = demand x ({} lead + {} safety days); \
          slow: no shipment in {} days. {} outside their class's zone: see `packline report slotting`.",
         plural(flags.stockout, "stockout", "stockouts"),
         count(flags.reorder),
@@ -104,7 +114,7 @@ pub fn build(
     Ok(Report {
         name: "inventory",
         facts: vec![
-            ("since", Value::Text(since.to_rfc3339_opts(SecondsFormat::Secs, true))),
+            ("since", Value::Text(since.to_string())),
             ("demand_window_days", days(config.demand_window_days)),
             ("lead_time_days", days(config.lead_time_days)),
             ("safety_days", days(config.safety_days)),

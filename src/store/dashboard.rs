@@ -1,4 +1,5 @@
-//! Reads for the supervisor's dashboard: [`Store::dashboard_facts`] from the
+//! Reads for the supervisor's dashboard (and the per-SKU health `packline
+//! report inventory` shares with it): [`Store::dashboard_facts`] from the
 //! counters of migration 0008, and [`Store::dashboard_facts_by_scan`], the
 //! same facts computed from orders, lines, events and returns (the
 //! benchmark's comparator and the tests' oracle: both must agree).
@@ -23,6 +24,15 @@ use crate::domain::dashboard::{
     CutoffFacts, DayFacts, Facts, FactsRequest, HourFacts, OpenAlert, OperatorFacts, SkuFacts,
 };
 use crate::domain::queue::StatusCounts;
+
+/// Each backordered order's lines with what they still miss (ordered less
+/// reserved; under `backorders = "whole"` such an order reserves nothing, so
+/// this counts its lines in stock too: the order waits for another SKU),
+/// driven by the status index (backorders are few).
+const BACKORDERED: &str = "SELECT l.sku_id, l.qty - ifnull((SELECT sum(r.qty) FROM reservations r
+        WHERE r.order_id = l.order_id AND r.line_no = l.line_no), 0)
+    FROM orders o CROSS JOIN order_lines l ON l.order_id = o.id
+    WHERE o.status = 'backordered' AND l.sku_id IS NOT NULL AND l.requires_shipping = 1";
 
 /// Orders the short-pick alert names at most.
 const SHORTS: i64 = 50;
@@ -379,7 +389,7 @@ fn skus(conn: &Connection, sums: impl Fn(i64, Option<i64>) -> (u64, u64, u64, Op
         stock.insert(id, (on_hand, reserved));
     }
     let mut backordered: HashMap<i64, u64> = HashMap::new();
-    let mut stmt = conn.prepare_cached(super::inventory::BACKORDERED)?;
+    let mut stmt = conn.prepare_cached(BACKORDERED)?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, count(r.get(1)?))))? {
         let (id, n) = row?;
         *backordered.entry(id).or_default() += n;
