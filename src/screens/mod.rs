@@ -13,3 +13,21 @@ pub mod sign_in;
 pub mod sync;
 pub mod waves;
 pub mod why;
+
+/// Where a list's selection goes for a movement action (next, previous, a
+/// page of `page` rows, first, last) in a list of `len`; `None` for any
+/// other action.
+#[must_use]
+pub fn moved_selection(action: crate::app::action::Action, selected: usize, len: usize, page: usize) -> Option<usize> {
+    use crate::app::action::Action;
+    let last = len.saturating_sub(1);
+    Some(match action {
+        Action::SelectNext => (selected + 1).min(last),
+        Action::SelectPrevious => selected.saturating_sub(1),
+        Action::PageDown => (selected + page).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::SelectFirst => 0,
+        Action::SelectLast => last,
+        _ => return None,
+    })
+}

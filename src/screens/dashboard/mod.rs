@@ -131,16 +131,11 @@ impl DashboardScreen {
             return Some(DashboardCommand::Reload);
         }
         self.message = None;
-        let last = self.alerts().len().saturating_sub(1);
-        match action {
-            Action::SelectNext => self.selected = (self.selected + 1).min(last),
-            Action::SelectPrevious => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Action::SelectFirst => self.selected = 0,
-            Action::SelectLast => self.selected = last,
-            Action::OpenAlert => return self.open_alert(),
-            _ => {}
+        if action == Action::OpenAlert {
+            return self.open_alert();
+        }
+        if let Some(selected) = super::moved_selection(action, self.selected, self.alerts().len(), PAGE) {
+            self.selected = selected;
         }
         None
     }

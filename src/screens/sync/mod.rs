@@ -175,14 +175,11 @@ impl SyncScreen {
             }
             return None;
         }
-        let last = self.rows.len().saturating_sub(1);
+        if let Some(selected) = super::moved_selection(action, self.selected, self.rows.len(), PAGE) {
+            self.selected = selected;
+            return None;
+        }
         match action {
-            Action::SelectNext => self.selected = (self.selected + 1).min(last),
-            Action::SelectPrevious => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Action::SelectFirst => self.selected = 0,
-            Action::SelectLast => self.selected = last,
             Action::PullNow => return Some(SyncScreenCommand::PullNow),
             Action::RetryOutbox => {
                 return self.check_selected().map(|(id, what)| SyncScreenCommand::Retry { id, what });
