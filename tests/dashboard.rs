@@ -204,6 +204,8 @@ mod fixed {
         let counted = s.dashboard_facts(&mut DashboardCache::default(), &request(now)).unwrap();
         let scanned = s.dashboard_facts_by_scan(&request(now)).unwrap();
         assert_eq!(counted, scanned, "the counters and the full scan agree");
+        // `report inventory`'s read of the SKUs is the dashboard's (28-day demand, 14-day returns).
+        assert_eq!(s.sku_health(now.date_naive(), 28, 14).unwrap(), counted.skus);
 
         let days = &counted.days;
         assert_eq!(days.len(), 7);

@@ -13,11 +13,11 @@ use std::process::Stdio;
 
 use chrono::{DateTime, Utc};
 use common::{bin, line, order, packline, seeded, sku};
-use packline::domain::dashboard::{FactsRequest, SkuFacts};
+use packline::domain::dashboard::SkuFacts;
 use packline::domain::{Actor, BackorderPolicy, Bin, NewOrder, OrderStatus, Verdict, Zone};
 use packline::planning::inventory::InventoryConfig;
 use packline::report::{Format, Report};
-use packline::store::{DashboardCache, SeedOrder, Store};
+use packline::store::{SeedOrder, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -49,16 +49,7 @@ fn history(id: &str, status: OrderStatus, ship_by: i64, lines: Vec<packline::dom
 /// Per-SKU health as the dashboard and the report read it at `now`, over a
 /// 28-day window.
 fn skus(store: &Store, now: i64) -> Vec<SkuFacts> {
-    let request = FactsRequest {
-        now: at(now),
-        hours: 1,
-        kpi_days: 1,
-        demand_days: 28,
-        return_days: 1,
-        default_cutoff: chrono::NaiveTime::MIN,
-        cutoffs: BTreeMap::new(),
-    };
-    store.dashboard_facts(&mut DashboardCache::default(), &request).unwrap().skus
+    store.sku_health(at(now).date_naive(), 28, 28).unwrap()
 }
 
 fn import(store: &mut Store, orders: &[NewOrder]) {

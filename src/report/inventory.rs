@@ -49,18 +49,9 @@ pub fn build(
     config: &InventoryConfig,
     now: DateTime<Utc>,
 ) -> store::Result<Report> {
-    // The dashboard's own per-SKU read, so both show the same demand.
-    let request = crate::domain::dashboard::FactsRequest {
-        now,
-        hours: 1,
-        kpi_days: 1,
-        demand_days: config.demand_window_days,
-        return_days: 1,
-        default_cutoff: chrono::NaiveTime::MIN,
-        cutoffs: std::collections::BTreeMap::new(),
-    };
-    let since = request.first_day(config.demand_window_days);
-    let rows = store.dashboard_facts(&mut crate::store::DashboardCache::default(), &request)?.skus;
+    let today = now.date_naive();
+    let since = today - Duration::days(i64::from(config.demand_window_days.max(1)) - 1);
+    let rows = store.sku_health(today, config.demand_window_days, config.demand_window_days)?;
 
     let slot = store.slotting_inputs(now - Duration::days(i64::from(abc_window_days)))?;
     let classes = abc::classify(&slot.units);

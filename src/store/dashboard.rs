@@ -137,6 +137,25 @@ impl Store {
         Ok(facts)
     }
 
+    /// Every catalogue SKU's health facts on `today`, as the dashboard reads
+    /// them (`packline report inventory` shows the same numbers): units
+    /// shipped over the `demand_days` UTC days up to today, shipped and
+    /// returned over the `return_days`, stock, backorders, last shipment.
+    pub fn sku_health(&self, today: NaiveDate, demand_days: u32, return_days: u32) -> Result<Vec<SkuFacts>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let first = |days: u32| day_number(today - Duration::days(i64::from(days.max(1)) - 1));
+        let today_n = day_number(today);
+        let demand = sku_days(&tx, first(demand_days), today_n)?;
+        let returns = sku_days(&tx, first(return_days), today_n)?;
+        let facts = skus(&tx, |id, last| {
+            let window = demand.get(&id).map_or(0, |d| d.0);
+            let (shipped, returned) = returns.get(&id).copied().unwrap_or_default();
+            (window, shipped, returned, last)
+        })?;
+        drop(tx);
+        Ok(facts)
+    }
+
     /// The same facts as [`Store::dashboard_facts`], computed from the base
     /// tables (orders, lines, events, returned units) without the counters.
     pub fn dashboard_facts_by_scan(&self, request: &FactsRequest) -> Result<Facts> {
