@@ -11,6 +11,7 @@ use crate::errors::{Error, Result};
 use crate::store::Store;
 use crate::tui;
 
+mod receipts;
 mod sim;
 mod sync;
 
@@ -43,6 +44,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print a report (orders, slotting, manifest, returns, audit...) as a table, JSON or CSV.
     Report(ReportArgs),
+    /// Expected deliveries: import a CSV, enter one, list the open ones.
+    Receipts(receipts::ReceiptsArgs),
     /// Compute the pick route through bins; prints it as JSON.
     Route(RouteArgs),
     /// Run the headline benchmarks, each beside its comparator.
@@ -263,6 +266,7 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
             args.check_filters();
             crate::report::run(cli.db.as_deref(), loaded, args)
         }
+        Some(Command::Receipts(args)) => receipts::run(cli, loaded, args),
         Some(Command::Route(args)) => args.run(loaded),
         Some(Command::Print(args)) => args.run(loaded),
         Some(Command::Sync(args)) => sync::run(cli, loaded, args),
@@ -335,6 +339,12 @@ fn console(cli: &Cli, loaded: &Loaded) -> Result<()> {
                 app.set_planning(layout, loaded.config.waves.clone());
                 app.set_shipping(&loaded.config);
                 app.set_dashboard(loaded.config.dashboard.clone(), loaded.config.inventory, loaded.config.waves.cutoff);
+                app.set_stock(
+                    &loaded.config.receiving,
+                    loaded.config.counts.clone(),
+                    loaded.config.inventory,
+                    loaded.config.abc.window_days,
+                );
                 match background {
                     Ok(background) => {
                         if let Some(background) = &background {

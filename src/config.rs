@@ -39,6 +39,12 @@ pub struct Config {
     /// The supervisor's dashboard (optional in a config written before it existed).
     #[serde(default)]
     pub dashboard: crate::planning::dashboard::DashboardConfig,
+    /// Receiving's difference and damage reasons (optional in older configs).
+    #[serde(default)]
+    pub receiving: crate::planning::counts::ReceivingConfig,
+    /// Cycle counts: intervals per zone and adjustment reasons (optional in older configs).
+    #[serde(default)]
+    pub counts: crate::planning::counts::CountSchedule,
     pub packing: crate::planning::cartonization::PackingConfig,
     pub session: SessionConfig,
     pub weighing: WeighingConfig,
@@ -267,6 +273,8 @@ impl Config {
         config.returns.check().map_err(invalid)?;
         config.inventory.check().map_err(invalid)?;
         config.dashboard.check().map_err(invalid)?;
+        config.receiving.check().map_err(|e| invalid(format!("receiving: {e}")))?;
+        config.counts.check().map_err(|e| invalid(format!("counts: {e}")))?;
         config.printer.check().map_err(invalid)?;
         config.shipper.check().map_err(invalid)?;
         config.weighing.check().map_err(invalid)?;

@@ -286,7 +286,7 @@ fn every_counted_operation_adds_to_its_counters_in_its_own_transaction() {
 #[test]
 fn the_backfill_computes_what_the_operations_counted() {
     // The floor's store taken back to version 7 (no counters, no ship
-    // times) and opened again: migration 0008 must rebuild every counter and
+    // times, no goods-in tables, count tasks as they were) and opened again: migration 0008 must rebuild every counter and
     // ship time from the audit trail exactly as the operations counted them.
     let floor = floor();
     let copy = floor.dir.path().join("v7.db");
@@ -299,6 +299,11 @@ fn the_backfill_computes_what_the_operations_counted() {
         old.execute_batch(&format!(
             "DROP TABLE operator_hourly; DROP TABLE shipped_hourly; DROP TABLE cycle_daily; DROP TABLE sku_daily;
              DROP TABLE sku_last_shipped; DROP INDEX orders_open_due; ALTER TABLE orders DROP COLUMN shipped_at;
+             DROP TABLE receipt_scans; DROP TABLE putaway; DROP TABLE receipt_packages; DROP TABLE receipt_lines;
+             DROP TABLE receipts; DROP TABLE count_lines; DROP TABLE bin_last_counted; DROP TABLE bin_counts;
+             CREATE TABLE count_tasks (id INTEGER PRIMARY KEY, bin_id INTEGER NOT NULL REFERENCES bins (id),
+                 sku_id INTEGER NOT NULL REFERENCES skus (id), reason TEXT NOT NULL, created_at INTEGER NOT NULL,
+                 done_at INTEGER);
              PRAGMA user_version = 7; PRAGMA application_id = {};",
             packline::store::APPLICATION_ID
         ))

@@ -97,6 +97,8 @@ pub enum Action {
     Dashboard,
     /// The dashboard: jump to the screen that resolves the selected alert.
     OpenAlert,
+    /// The stock screen: receiving, putaway, cycle counts, replenishment (F8; again goes back).
+    StockScreen,
 }
 
 impl Action {

@@ -142,9 +142,13 @@ impl App {
     }
 
     /// Back to a screen the dashboard was opened from.
-    fn go_back_to(&mut self, back: Active) {
+    pub(super) fn go_back_to(&mut self, back: Active) {
         match back {
             Active::Waves | Active::Pick | Active::Dashboard => self.show_waves(),
+            Active::Stock => {
+                self.active = Active::Stock;
+                self.reload_stock();
+            }
             Active::Pack => self.show_pack(),
             Active::Returns => self.show_returns(),
             Active::Sync => {

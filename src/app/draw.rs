@@ -62,6 +62,9 @@ impl App {
                 (Action::ToggleHelp, "Help"),
                 (Action::Quit, "Quit"),
             ],
+            Active::Stock => {
+                &[(Action::StockScreen, "Back"), (Action::SwitchScreen, "Next screen"), (Action::ToggleHelp, "Help")]
+            }
             Active::Pick => &[
                 (Action::ShortPick, "Short"),
                 (Action::ToggleWalk, "View"),
@@ -113,6 +116,7 @@ impl Widget for &App {
                 (Active::Returns, _) => self.returns.render(main, buf),
                 (Active::Sync, _) => self.sync_screen.render(main, buf),
                 (Active::Dashboard, _) => self.dashboard.render(main, buf),
+                (Active::Stock, _) => self.stock.render(main, buf),
                 (Active::Queue, _) => self.queue.render(main, buf),
             }
             self.hints().render(hints, buf);

@@ -141,6 +141,14 @@ impl App {
             }
             return;
         }
+        if self.active == Active::Stock && !matches!(parsed, Ok(Scan::Command("HELP"))) {
+            self.help_open = false;
+            match parsed {
+                Ok(scan) => self.stock_scan(scan),
+                Err(e) => self.stock_refused(format!("Scan refused: {e}.")),
+            }
+            return;
+        }
         // An RMA opens the returns bench wherever it is scanned.
         if matches!(parsed, Ok(Scan::Rma(_))) && self.active != Active::Pick {
             self.active = Active::Returns;

@@ -33,6 +33,9 @@ pub struct KeymapConfig {
     /// The dashboard (optional in a table written before it existed).
     #[serde(default)]
     pub dashboard: Vec<BindingConfig>,
+    /// The stock screen (optional; its own keys are fixed, like the returns bench's).
+    #[serde(default)]
+    pub stock: Vec<BindingConfig>,
 }
 
 /// Which bindings apply.
@@ -46,6 +49,7 @@ pub enum Section {
     Returns,
     Sync,
     Dashboard,
+    Stock,
 }
 
 impl Section {
@@ -60,6 +64,7 @@ impl Section {
             Self::Returns => "Returns",
             Self::Sync => "Sync",
             Self::Dashboard => "Dashboard",
+            Self::Stock => "Stock",
         }
     }
 }
@@ -182,6 +187,7 @@ impl Keymap {
             (Section::Returns, "returns", &config.returns),
             (Section::Sync, "sync", &config.sync),
             (Section::Dashboard, "dashboard", &config.dashboard),
+            (Section::Stock, "stock", &config.stock),
         ] {
             let mut bindings = Vec::with_capacity(list.len());
             for b in list {

@@ -97,6 +97,40 @@ impl App {
             }
             return;
         }
+        if self.active == Active::Stock {
+            // Digits, letters, Tab and Enter work the tabs, counts and reasons.
+            let typing = self.stock.wants_keys();
+            match action {
+                Some(Action::Quit) if pressed.ctrl => self.exit = Some(Exit::Quit),
+                Some(
+                    action @ (Action::SwitchScreen
+                    | Action::ToggleHelp
+                    | Action::StockScreen
+                    | Action::ReturnsScreen
+                    | Action::SyncScreen
+                    | Action::Dashboard
+                    | Action::SignOut
+                    | Action::ScannerTest
+                    | Action::Quit
+                    | Action::Refresh),
+                ) if !typing
+                    && !matches!(
+                        key.code,
+                        crossterm::event::KeyCode::Tab
+                            | crossterm::event::KeyCode::BackTab
+                            | crossterm::event::KeyCode::Esc
+                    ) =>
+                {
+                    if action == Action::Refresh {
+                        self.reload_stock();
+                    } else {
+                        self.dispatch(action);
+                    }
+                }
+                _ => self.stock_key(key),
+            }
+            return;
+        }
         if self.active == Active::Pack {
             // While a banner or a weight approval is up, keys belong to them.
             let busy = self.pack.alert.is_some() || self.pack.weight_hold.is_some();

@@ -15,6 +15,7 @@ mod refusals;
 mod returns;
 mod run;
 mod session;
+mod stock;
 mod sync;
 mod waves;
 
@@ -59,6 +60,8 @@ pub enum Active {
     Sync,
     /// The supervisor's dashboard, over the screen it was opened from.
     Dashboard,
+    /// Receiving, putaway, cycle counts and replenishment, over the screen it was opened from.
+    Stock,
 }
 
 /// Why the app stopped.
@@ -123,6 +126,8 @@ pub struct App {
     sync_screen: SyncScreen,
     dashboard: crate::screens::dashboard::DashboardScreen,
     dash: dashboard::DashboardLink,
+    stock: crate::screens::stock::StockScreen,
+    stock_link: stock::StockLink,
 }
 
 impl std::fmt::Debug for App {
@@ -181,6 +186,12 @@ impl App {
             sync_screen: SyncScreen::new(station, now),
             dashboard: crate::screens::dashboard::DashboardScreen::new(now),
             dash: dashboard::DashboardLink::default(),
+            stock: crate::screens::stock::StockScreen::new(
+                now,
+                defaults.receiving.reasons.clone(),
+                defaults.counts.adjust_reasons.clone(),
+            ),
+            stock_link: stock::StockLink::default(),
         };
         app.refresh_sync_health();
         app.session.screen.operators_exist = app.store.totals().map_or(true, |t| t.operators > 0);
@@ -281,6 +292,7 @@ impl App {
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::SyncScreen => self.toggle_sync(),
             Action::Dashboard => self.toggle_dashboard(),
+            Action::StockScreen => self.toggle_stock(),
             Action::SwitchScreen => match self.active {
                 Active::Queue => self.show_waves(),
                 Active::Waves => self.active = Active::Pack,
@@ -293,11 +305,16 @@ impl App {
                 Active::Pick => self.show_error("Leave the wave first (Esc); it stays yours meanwhile.".into()),
                 Active::Sync => self.switch_from_sync(),
                 Active::Dashboard => self.switch_from_dashboard(),
+                Active::Stock => {
+                    self.active = self.stock_link_back();
+                    self.dispatch(Action::SwitchScreen);
+                }
             },
             _ if self.active == Active::Waves => self.waves_action(action),
             Action::ReturnsScreen => self.show_returns(),
             _ if self.active == Active::Sync => self.sync_action(action),
             _ if self.active == Active::Dashboard => self.dashboard_action(action),
+            _ if self.active == Active::Stock => {}
             _ if self.active == Active::Pack => self.pack_action(action),
             _ if self.active == Active::Returns => {}
             _ if self.active == Active::Pick => self.pick_action(action),
@@ -323,6 +340,7 @@ impl App {
             Active::Returns => self.returns.on_error(message),
             Active::Sync => self.sync_screen.on_error(message),
             Active::Dashboard => self.dashboard.on_error(message),
+            Active::Stock => self.stock.on_error(message),
             Active::Pick => match self.pick.as_mut() {
                 Some(pick) => pick.on_error(message),
                 None => self.waves.on_error(message),
@@ -341,6 +359,7 @@ impl App {
             Active::Returns => Section::Returns,
             Active::Sync => Section::Sync,
             Active::Dashboard => Section::Dashboard,
+            Active::Stock => Section::Stock,
         }
     }
 
@@ -368,6 +387,7 @@ impl App {
         self.returns.now = now;
         self.sync_screen.now = now;
         self.dashboard.now = now;
+        self.stock.now = now;
         if let Some(pick) = self.pick.as_mut() {
             pick.now = now;
         }
@@ -398,6 +418,7 @@ impl App {
             Active::Pack => self.reload_pack(),
             Active::Sync => self.reload_sync(),
             Active::Dashboard => self.reload_dashboard(),
+            Active::Stock => self.reload_stock(),
             Active::Returns | Active::Queue => {}
         }
         self.refresh_counts();

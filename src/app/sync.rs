@@ -117,6 +117,10 @@ impl App {
                 self.active = Active::Queue;
                 self.toggle_dashboard();
             }
+            Active::Stock => {
+                self.active = Active::Stock;
+                self.reload_stock();
+            }
             Active::Queue => {
                 self.active = Active::Queue;
                 self.refresh_counts();

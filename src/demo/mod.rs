@@ -22,6 +22,7 @@ mod names;
 mod orders;
 mod places;
 mod products;
+pub mod receipts;
 mod shift;
 #[cfg(test)]
 mod tests;
@@ -168,6 +169,9 @@ pub fn seed(
     let mut order_rng = ChaCha8Rng::seed_from_u64(opts.seed);
     order_rng.set_stream(start.wrapping_add(2));
     let added = add_orders(store, &actor, &catalog, order_rng, opts, start, progress)?;
+    if !topped_up {
+        receipts::seed(store, &actor, &catalog, opts.now)?;
+    }
     let demo_orders = store.meta(META_ORDERS)?.and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
     store.set_meta(META_ORDERS, &(demo_orders + opts.orders).to_string())?;
 

@@ -6,6 +6,7 @@
 pub mod allocation;
 pub mod dashboard;
 pub mod ids;
+pub mod inbound;
 pub mod layout;
 pub mod location;
 pub mod money;

@@ -8,8 +8,10 @@
 pub mod abc;
 pub mod batching;
 pub mod cartonization;
+pub mod counts;
 pub mod dashboard;
 pub mod inventory;
+pub mod putaway;
 pub mod returns;
 pub mod routing;
 pub mod rules;

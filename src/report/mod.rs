@@ -8,6 +8,7 @@
 //! An edge like `cli`: reports read the store and call `planning`.
 
 pub mod audit;
+pub mod inbound;
 pub mod inventory;
 pub mod kpis;
 pub mod manifest;
@@ -46,6 +47,8 @@ pub enum ReportName {
     Kpis,
     /// Today's work per operator: picks and packs per hour, shorts, scan error rate.
     Operators,
+    /// SKUs at or below their reorder point, with what to order less what open deliveries bring.
+    Replenishment,
 }
 
 /// Rows a list report (`orders`, `audit`) prints without `--limit`.
@@ -307,6 +310,10 @@ pub fn run(db: Option<&Path>, loaded: &Loaded, args: &crate::cli::ReportArgs) ->
         }
         ReportName::Kpis => kpis::build(&dashboard(&store, loaded, chrono::Utc::now())?),
         ReportName::Operators => operators::build(&dashboard(&store, loaded, chrono::Utc::now())?),
+        ReportName::Replenishment => {
+            let config = &loaded.config;
+            inbound::build(&store, &config.inventory, config.abc.window_days, chrono::Utc::now().date_naive())?
+        }
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     match report.write(args.format, &mut out).and_then(|()| out.flush()) {

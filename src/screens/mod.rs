@@ -10,6 +10,7 @@ pub mod pick;
 pub mod returns;
 pub mod scanner_test;
 pub mod sign_in;
+pub mod stock;
 pub mod sync;
 pub mod waves;
 pub mod why;

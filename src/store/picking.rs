@@ -176,8 +176,9 @@ impl Store {
             // One `pick_short` event per task above, one short line each.
             counters::shorted(tx, at, &actor.operator, tasks.len() as i64)?;
             tx.execute(
-                "INSERT INTO count_tasks (bin_id, sku_id, reason, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![bin_id, sku_id, format!("short pick in {wave}: {}", reason.label()), at / 1000],
+                "INSERT INTO bin_counts (bin_id, source, reason, created_at) VALUES (?1, 'short_pick', ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+                params![bin_id, format!("short pick of {sku} in {wave}: {}", reason.label()), at / 1000],
             )?;
             let details = format!("count {sku} in {bin}: {}", reason.label());
             events::append(tx, at, actor, "count_requested", &format!("bin:{bin}"), &details)?;
@@ -233,16 +234,6 @@ impl Store {
             )?
             .query_row([code], |r| r.get(0))
             .optional()?)
-    }
-
-    /// Open cycle-count tasks, as (bin, SKU code, reason), oldest first.
-    pub fn count_tasks(&self) -> Result<Vec<(String, String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT b.code, k.code, c.reason FROM count_tasks c JOIN bins b ON b.id = c.bin_id
-             JOIN skus k ON k.id = c.sku_id WHERE c.done_at IS NULL ORDER BY c.id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
@@ -314,7 +305,7 @@ fn settle_order(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: WaveNumber, 
 
 /// A wave with no open task left is `picked`; its lease ends. Returns
 /// whether it just finished.
-fn settle_wave(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: WaveNumber) -> Result<bool> {
+pub(super) fn settle_wave(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: WaveNumber) -> Result<bool> {
     let open: i64 =
         tx.query_row("SELECT count(*) FROM pick_tasks WHERE wave_id = ?1 AND status = 'open'", [wave.0], |r| r.get(0))?;
     if open > 0 {

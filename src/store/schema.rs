@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_sync.sql"),
     include_str!("migrations/0007_reports.sql"),
     include_str!("migrations/0008_dashboard.sql"),
+    include_str!("migrations/0009_inbound.sql"),
 ];
 
 /// The schema version this program writes.

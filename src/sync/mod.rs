@@ -10,6 +10,7 @@ pub mod file;
 pub mod filedrop;
 pub mod pull;
 pub mod push;
+pub mod receipts_file;
 pub mod rest;
 pub mod scale;
 pub mod sim;
