@@ -9,31 +9,20 @@ use std::fmt::Write as _;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::stock::{ensure_stock_row, move_stock};
 use super::{Result, Store, StoreError, events, now_ms};
+use crate::domain::Actor;
 use crate::domain::inbound::{
     NewReceipt, PackageView, ReceiptLineView, ReceiptStatus, ReceiptSummary, ReceiptView, ReceiveUnits, Received,
 };
-use crate::domain::{Actor, BinCode};
-
-/// A unit waiting for putaway, as stored (the suggestion is planned above the store).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitingPutaway {
-    pub id: i64,
-    pub receipt: String,
-    pub sku: String,
-    pub title: String,
-    pub lot: Option<String>,
-    pub expires_on: Option<chrono::NaiveDate>,
-    pub qty: u32,
-}
 
 /// An announced package's line: receipt, line, units, lot, expiry, received at.
 type PackageRow = (i64, i64, i64, Option<String>, Option<String>, Option<i64>);
 /// A receiving scan: id, line, units, damage reason, putaway row.
 type ScanRow = (i64, i64, i64, Option<String>, Option<i64>);
-/// A putaway row: delivery, SKU, lot, expiry, units waiting.
-type WaitingRow = (String, String, Option<String>, Option<String>, i64);
+
+mod import;
+
+use import::insert_receipt;
 
 impl Store {
     /// Adds expected deliveries, all or nothing: a reference already known,
@@ -283,144 +272,6 @@ impl Store {
             view(tx, receipt)
         })
     }
-
-    /// Units received and waiting for a bin, oldest delivery first.
-    pub fn waiting_putaway(&self) -> Result<Vec<WaitingPutaway>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, r.reference, k.code, k.title, p.lot, p.expires_on, p.qty
-             FROM putaway p JOIN receipts r ON r.id = p.receipt_id JOIN skus k ON k.id = p.sku_id
-             WHERE p.qty > 0 ORDER BY p.receipt_id, p.line_no, p.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(WaitingPutaway {
-                id: r.get(0)?,
-                receipt: r.get(1)?,
-                sku: r.get(2)?,
-                title: r.get(3)?,
-                lot: r.get(4)?,
-                expires_on: day(r.get(5)?),
-                qty: u32::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Puts `qty` waiting units into `bin`: they become stock there (a
-    /// `receive` movement, with the lot's expiry) and waiting backorders are
-    /// offered them at once, in the same transaction.
-    pub fn put_away(&mut self, actor: &Actor, item: i64, bin: BinCode, qty: u32) -> Result<u64> {
-        if qty == 0 {
-            return Err(StoreError::Invalid("put away at least one unit".into()));
-        }
-        let allocator = self.allocator(actor);
-        self.write(|tx| {
-            let row: Option<WaitingRow> = tx
-                .prepare_cached(
-                    "SELECT r.reference, k.code, p.lot, p.expires_on, p.qty FROM putaway p
-                     JOIN receipts r ON r.id = p.receipt_id JOIN skus k ON k.id = p.sku_id WHERE p.id = ?1",
-                )?
-                .query_row([item], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-                .optional()?;
-            let Some((reference, sku, lot, expires_on, waiting)) = row else {
-                return Err(StoreError::Invalid("that putaway is gone; reload the list".into()));
-            };
-            let taken = tx.execute(
-                "UPDATE putaway SET qty = qty - ?2 WHERE id = ?1 AND qty >= ?2",
-                params![item, i64::from(qty)],
-            )?;
-            if taken != 1 {
-                return Err(StoreError::Invalid(format!("only {waiting} × {sku} wait for putaway, not {qty}")));
-            }
-            let (stock_id, sku_id) = ensure_stock_row(tx, bin, &sku, lot.as_deref())?;
-            if let (Some(lot), Some(day)) = (&lot, &expires_on) {
-                tx.execute(
-                    "UPDATE lots SET expires_on = ?3 WHERE sku_id = ?1 AND lot_code = ?2 AND expires_on IS NULL",
-                    params![sku_id, lot, day],
-                )?;
-            }
-            let at = now_ms();
-            move_stock(tx, at, stock_id, i64::from(qty), 0, "receive", &reference)?;
-            let lot_text = lot.as_deref().map(|l| format!(" lot {l}")).unwrap_or_default();
-            let details = format!("on_hand +{qty}, reserved +0, {reference}: {sku}{lot_text} put away in {bin}");
-            events::append(tx, at, actor, "stock_receive", &format!("stock:{stock_id}"), &details)?;
-            allocator.fill_backorders(tx, &[sku_id])
-        })
-    }
-
-    /// Units expected on open deliveries and not arrived yet, per SKU code.
-    pub fn inbound_units(&self) -> Result<Vec<(String, u64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT k.code, sum(max(l.expected - l.received - l.damaged, 0))
-             FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id JOIN skus k ON k.id = l.sku_id
-             WHERE r.status <> 'closed' GROUP BY k.code HAVING sum(max(l.expected - l.received - l.damaged, 0)) > 0",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-}
-
-fn insert_receipt(tx: &Transaction<'_>, actor: &Actor, at: i64, receipt: &NewReceipt) -> Result<i64> {
-    let reference = receipt.reference.trim();
-    if reference.is_empty() {
-        return Err(StoreError::Invalid("a delivery needs a reference (its PO or ASN number)".into()));
-    }
-    if receipt.lines.is_empty() {
-        return Err(StoreError::Invalid(format!("delivery {reference} expects nothing")));
-    }
-    let known: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM receipts WHERE reference = ?1)", [reference], |r| r.get(0))?;
-    if known {
-        return Err(StoreError::Invalid(format!("delivery {reference} is already known")));
-    }
-    tx.execute(
-        "INSERT INTO receipts (reference, supplier, expected_on, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![reference, receipt.supplier, receipt.expected_on.map(|d| d.to_string()), at / 1000],
-    )?;
-    let id = tx.last_insert_rowid();
-    let mut lines: Vec<(i64, i64)> = Vec::new();
-    for line in &receipt.lines {
-        if line.qty == 0 {
-            return Err(StoreError::Invalid(format!("delivery {reference}: {} expects no units", line.sku)));
-        }
-        let sku_id: i64 =
-            tx.query_row("SELECT id FROM skus WHERE code = ?1", [&line.sku], |r| r.get(0)).optional()?.ok_or_else(
-                || StoreError::Invalid(format!("delivery {reference}: SKU {} is not in the catalogue", line.sku)),
-            )?;
-        let line_no = if let Some(&(_, n)) = lines.iter().find(|(s, _)| *s == sku_id) {
-            n
-        } else {
-            let n = lines.len() as i64 + 1;
-            lines.push((sku_id, n));
-            tx.execute(
-                "INSERT INTO receipt_lines (receipt_id, line_no, sku_id, expected) VALUES (?1, ?2, ?3, 0)",
-                params![id, n, sku_id],
-            )?;
-            n
-        };
-        tx.execute(
-            "UPDATE receipt_lines SET expected = expected + ?3 WHERE receipt_id = ?1 AND line_no = ?2",
-            params![id, line_no, i64::from(line.qty)],
-        )?;
-        if let Some(sscc) = &line.sscc {
-            let elsewhere: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM receipt_packages WHERE sscc = ?1 AND receipt_id <> ?2)",
-                params![sscc, id],
-                |r| r.get(0),
-            )?;
-            if elsewhere {
-                return Err(StoreError::Invalid(format!("package {sscc} is already announced on another delivery")));
-            }
-            tx.execute(
-                "INSERT INTO receipt_packages (sscc, receipt_id, line_no, qty, lot, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (sscc, line_no, ifnull(lot, '')) DO UPDATE SET qty = qty + excluded.qty",
-                params![sscc, id, line_no, i64::from(line.qty), line.lot, line.expires_on.map(|d| d.to_string())],
-            )?;
-        }
-    }
-    let units: u64 = receipt.lines.iter().map(|l| u64::from(l.qty)).sum();
-    let details = format!("from {}: {} lines, {units} units", receipt.supplier, lines.len());
-    events::append(tx, at, actor, "receipt_expected", &subject(reference), &details)?;
-    Ok(id)
 }
 
 /// Counts units onto a line: good units to putaway, damaged to the line's
@@ -584,7 +435,7 @@ fn receipt_status(text: &str) -> rusqlite::Result<ReceiptStatus> {
     })
 }
 
-fn day(text: Option<String>) -> Option<chrono::NaiveDate> {
+pub(super) fn day(text: Option<String>) -> Option<chrono::NaiveDate> {
     text.and_then(|d| d.parse().ok())
 }
 
