@@ -299,3 +299,95 @@ fn import_is_all_or_nothing_and_idempotent() {
     let store = packline::store::Store::open(&db).unwrap();
     assert_eq!(store.totals().unwrap().orders, 2);
 }
+
+#[test]
+fn receipts_are_imported_all_or_nothing_entered_and_listed() {
+    let home = TempDir::new().unwrap();
+    let db = seeded_store(home.path());
+    let list = |home: &Path| {
+        let output = run(packline(home).arg("--db").arg(&db).args(["receipts", "list"]));
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let before = list(home.path());
+    assert!(before.contains("PO-4500012") && before.contains("ASN-77801"), "the demo's deliveries: {before}");
+
+    let header = "reference,supplier,expected_on,sku,qty,sscc,lot,expiry";
+    let good = home.path().join("deliveries.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}\n\
+             PO-1,Acme,2026-11-24,MUG-CER-250-SAG,24,,,\n\
+             PO-1,Acme,2026-11-24,MUG-CER-250-MUS,12,,,\n\
+             ASN-9,Baltic Textiles,,MUG-CER-250-SAG,6,106141411234567897,L1,2027-06-30\n"
+        ),
+    )
+    .unwrap();
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["receipts", "import"]).arg(&good));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2 deliveries expected, 42 units"));
+    let after = list(home.path());
+    assert!(after.contains("PO-1\tAcme\t2026-11-24\texpected\t2 lines\t36 expected"), "{after}");
+    assert!(after.contains("ASN-9\tBaltic Textiles\t-\texpected\t1 lines\t6 expected"), "{after}");
+
+    // The same file again: the references are known, nothing is added.
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["receipts", "import"]).arg(&good));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_line(&output).contains("delivery PO-1 is already known; nothing was imported"));
+    // A bad row is named and the file imports nothing.
+    let bad = home.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\nPO-2,Acme,,MUG-CER-250-SAG,5,,,\nPO-3,Acme,,MUG-CER-250-SAG,5,106141411234567890,,\n"),
+    )
+    .unwrap();
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["receipts", "import"]).arg(&bad));
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("bad.csv row 3, field sscc"), "{err}");
+    assert_eq!(list(home.path()), after, "nothing imported");
+
+    // A supervisor enters one by hand.
+    let expect = |home: &Path| {
+        run(packline(home).arg("--db").arg(&db).args([
+            "receipts",
+            "expect",
+            "PO-77",
+            "--supplier",
+            "Acme",
+            "--by",
+            "EMP-0001",
+            "MUG-CER-250-SAG=10",
+        ]))
+    };
+    let output = expect(home.path());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("PO-77: expected from Acme, 1 lines, 10 units"));
+    assert_eq!(expect(home.path()).status.code(), Some(1), "a reference is entered once");
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["receipts", "expect", "PO-78", "MUG=lots"]));
+    assert_eq!(output.status.code(), Some(2), "bad usage");
+
+    // The replenishment report counts what open deliveries bring.
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["report", "replenishment", "--format", "json"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["report"], "replenishment");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(json["skus"].as_u64().unwrap() as usize, rows.len());
+    assert!(rows.iter().any(|r| r["inbound"].as_u64().unwrap() > 0), "the demo orders what runs low: {json}");
+    // Each row is the inventory report's reorder, less what is on its way.
+    let output = run(packline(home.path()).arg("--db").arg(&db).args(["report", "inventory", "--format", "json"]));
+    let inventory: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for row in rows {
+        let sku = row["sku"].as_str().unwrap();
+        let health = inventory["rows"].as_array().unwrap().iter().find(|r| r["sku"] == sku).unwrap();
+        assert_eq!(row["reorder_point"], health["reorder_point"], "{sku}");
+        let wanted = health["suggested_order"].as_u64().unwrap();
+        assert_eq!(
+            row["suggested_order"].as_u64().unwrap(),
+            wanted.saturating_sub(row["inbound"].as_u64().unwrap()),
+            "{sku}"
+        );
+    }
+}

@@ -91,6 +91,12 @@ fn assert_books_balance(store: &Store) {
     assert!(audit.is_clean(), "{audit:?}");
 }
 
+/// Submits a count as the counter's screen does, with the task's status as it was read.
+fn submit(store: &mut Store, task: i64, entries: &[CountEntry]) -> Result<CountOutcome, packline::store::StoreError> {
+    let seen = store.count_tasks().unwrap().into_iter().find(|t| t.id == task).map_or(CountStatus::Open, |t| t.status);
+    store.submit_count(&receiver(), task, seen, entries)
+}
+
 /// The audit trail of `subject`, newest first.
 fn events(store: &Store, subject: &str) -> Vec<packline::domain::queue::EventRecord> {
     let mut query = AuditQuery::since(chrono::DateTime::UNIX_EPOCH, 50);
@@ -226,7 +232,7 @@ fn a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason() {
 
     // 8 MUG and a stray TEE: both differ from the system (10 MUG, no TEE).
     let first = [CountEntry { sku: "MUG".into(), qty: 8 }, CountEntry { sku: "TEE".into(), qty: 1 }];
-    let outcome = store.submit_count(&receiver(), task.id, &first).unwrap();
+    let outcome = submit(&mut store, task.id, &first).unwrap();
     assert_eq!(outcome, CountOutcome::Recount(vec!["MUG".into(), "TEE".into()]));
     let listed = store.count_task_for_bin(bin("06-010-B")).unwrap().unwrap();
     assert_eq!(
@@ -235,10 +241,10 @@ fn a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason() {
     );
     assert!(listed.differences.is_empty(), "still blind while recounting");
     // Only the listed SKUs are recounted.
-    let stray = store.submit_count(&receiver(), task.id, &[CountEntry { sku: "HAT".into(), qty: 1 }]).unwrap_err();
+    let stray = submit(&mut store, task.id, &[CountEntry { sku: "HAT".into(), qty: 1 }]).unwrap_err();
     assert!(stray.to_string().contains("only MUG, TEE"), "{stray}");
     // The recount finds no TEE after all, and 8 MUG again.
-    let outcome = store.submit_count(&receiver(), task.id, &[CountEntry { sku: "MUG".into(), qty: 8 }]).unwrap();
+    let outcome = submit(&mut store, task.id, &[CountEntry { sku: "MUG".into(), qty: 8 }]).unwrap();
     let CountOutcome::Review(differences) = outcome else { panic!("{outcome:?}") };
     assert_eq!(differences.len(), 1);
     assert_eq!((differences[0].sku.as_str(), differences[0].system, differences[0].counted), ("MUG", 10, 8));
@@ -261,14 +267,14 @@ fn a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason() {
     // A count that agrees is done at once, and one found wrong then right on the recount changes nothing.
     let task = store.request_count(&supervisor(), bin("03-005-A"), "").unwrap();
     assert_eq!(
-        store.submit_count(&receiver(), task.id, &[CountEntry { sku: "TEE".into(), qty: 2 }]).unwrap(),
+        submit(&mut store, task.id, &[CountEntry { sku: "TEE".into(), qty: 2 }]).unwrap(),
         CountOutcome::Matched
     );
     let task = store.request_count(&supervisor(), bin("01-002-A"), "").unwrap();
-    let first = store.submit_count(&receiver(), task.id, &[CountEntry { sku: "MUG".into(), qty: 9 }]).unwrap();
+    let first = submit(&mut store, task.id, &[CountEntry { sku: "MUG".into(), qty: 9 }]).unwrap();
     assert_eq!(first, CountOutcome::Recount(vec!["MUG".into()]));
     assert_eq!(
-        store.submit_count(&receiver(), task.id, &[CountEntry { sku: "MUG".into(), qty: 10 }]).unwrap(),
+        submit(&mut store, task.id, &[CountEntry { sku: "MUG".into(), qty: 10 }]).unwrap(),
         CountOutcome::Matched
     );
     assert_eq!(on_hand(&store, "01-002-A", "MUG"), 10);
@@ -292,8 +298,8 @@ fn a_count_that_takes_stock_away_re_plans_or_backorders_the_orders_that_held_it(
     // The reserved bin is found empty.
     let task = store.request_count(&supervisor(), bin(full), "").unwrap();
     let nothing: [CountEntry; 0] = [];
-    assert_eq!(store.submit_count(&receiver(), task.id, &nothing).unwrap(), CountOutcome::Recount(vec!["MUG".into()]));
-    let CountOutcome::Review(_) = store.submit_count(&receiver(), task.id, &nothing).unwrap() else { panic!() };
+    assert_eq!(submit(&mut store, task.id, &nothing).unwrap(), CountOutcome::Recount(vec!["MUG".into()]));
+    let CountOutcome::Review(_) = submit(&mut store, task.id, &nothing).unwrap() else { panic!() };
     let adjusted = store.adjust_count(&supervisor(), task.id, "lost or stolen").unwrap();
     assert_eq!(adjusted.net, -10);
     // The least urgent first (same priority and ship-by: the newest): order 2 moves to the other bin, order 1 waits.
@@ -311,8 +317,8 @@ fn a_count_that_takes_stock_away_re_plans_or_backorders_the_orders_that_held_it(
     // Stock found back in the bin at the next count fills the backorder.
     let task = store.request_count(&supervisor(), bin(full), "").unwrap();
     let found = [CountEntry { sku: "MUG".into(), qty: 4 }];
-    store.submit_count(&receiver(), task.id, &found).unwrap();
-    store.submit_count(&receiver(), task.id, &found).unwrap();
+    submit(&mut store, task.id, &found).unwrap();
+    submit(&mut store, task.id, &found).unwrap();
     let adjusted = store.adjust_count(&supervisor(), task.id, "found stock").unwrap();
     assert_eq!((adjusted.net, adjusted.filled), (4, 1));
     assert_eq!(store.order_status(OrderNumber(1)).unwrap(), OrderStatus::Ready);
@@ -341,7 +347,7 @@ fn the_schedule_counts_a_bins_more_often_and_keeps_to_the_daily_cap() {
             store.stock_balance(task.bin, if task.bin == bin("03-005-A") { "TEE" } else { "MUG" }, None).unwrap();
         let item = if task.bin == bin("03-005-A") { "TEE" } else { "MUG" };
         let entry = [CountEntry { sku: item.into(), qty: u32::try_from(system.on_hand).unwrap() }];
-        assert_eq!(store.submit_count(&receiver(), task.id, &entry).unwrap(), CountOutcome::Matched);
+        assert_eq!(submit(&mut store, task.id, &entry).unwrap(), CountOutcome::Matched);
     }
     let tomorrow = today.succ_opt().unwrap();
     let made = store
@@ -391,8 +397,8 @@ fn a_count_takes_stock_from_waved_and_picking_orders_last_and_says_what_became_o
 
     // 01-002-A is found empty: all 9 reserved units are gone and no other bin has MUG.
     let task = store.request_count(&supervisor(), bin("01-002-A"), "").unwrap();
-    store.submit_count(&receiver(), task.id, &[]).unwrap();
-    store.submit_count(&receiver(), task.id, &[]).unwrap();
+    submit(&mut store, task.id, &[]).unwrap();
+    submit(&mut store, task.id, &[]).unwrap();
     let adjusted = store.adjust_count(&supervisor(), task.id, "lost or stolen").unwrap();
     assert_eq!(adjusted.net, -10);
     // Not waved first (3), then the waved one (2); the one being picked is left short for the supervisor.
@@ -460,4 +466,20 @@ fn upgrading_a_version_8_store_turns_its_open_short_pick_counts_into_one_task_pe
             ),
         ]
     );
+}
+
+#[test]
+fn a_count_submitted_by_two_stations_is_taken_once() {
+    let Env { _dir, mut store, .. } = env();
+    let task = store.request_count(&supervisor(), bin("06-010-B"), "").unwrap();
+    // Both counters opened the first count; the first to submit wins.
+    let first = [CountEntry { sku: "MUG".into(), qty: 9 }];
+    assert_eq!(
+        store.submit_count(&receiver(), task.id, CountStatus::Open, &first).unwrap(),
+        CountOutcome::Recount(vec!["MUG".into()])
+    );
+    let late = store.submit_count(&supervisor(), task.id, CountStatus::Open, &first).unwrap_err().to_string();
+    assert!(late.contains("moved on at another station"), "{late}");
+    // The late one's figures did not count as the recount.
+    assert_eq!(store.count_task_for_bin(bin("06-010-B")).unwrap().unwrap().status, CountStatus::Recount);
 }

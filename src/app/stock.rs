@@ -219,14 +219,16 @@ impl App {
             }
             StockCommand::PutAway { item, bin, qty } => self.put_away(item, bin, qty),
             StockCommand::StartCount { bin } => self.start_count(bin),
-            StockCommand::SubmitCount { task, entries } => match self.store.submit_count(&actor, task, &entries) {
-                Ok(outcome) => {
-                    self.bell |= !matches!(outcome, CountOutcome::Matched);
-                    self.stock.on_count_outcome(task, outcome);
-                    self.load_stock_tab(Tab::Counts)
+            StockCommand::SubmitCount { task, entries } => {
+                match self.store.submit_count(&actor, task, self.sheet_status(task), &entries) {
+                    Ok(outcome) => {
+                        self.bell |= !matches!(outcome, CountOutcome::Matched);
+                        self.stock.on_count_outcome(task, outcome);
+                        self.load_stock_tab(Tab::Counts)
+                    }
+                    Err(e) => Err(e),
                 }
-                Err(e) => Err(e),
-            },
+            }
             StockCommand::Adjust { task, reason } => match self.store.adjust_count(&actor, task, &reason) {
                 Ok(adjusted) => {
                     self.stock.on_adjusted(adjusted);
@@ -239,6 +241,15 @@ impl App {
             self.stock.raise(store_message(&e));
             self.bell = true;
         }
+    }
+
+    /// The status the count sheet of `task` was opened with.
+    fn sheet_status(&self, task: i64) -> crate::domain::inbound::CountStatus {
+        self.stock
+            .sheet
+            .as_ref()
+            .filter(|s| s.task.id == task)
+            .map_or(crate::domain::inbound::CountStatus::Open, |s| s.task.status)
     }
 
     fn put_away(&mut self, item: i64, bin: BinCode, qty: u32) -> crate::store::Result<()> {

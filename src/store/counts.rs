@@ -137,9 +137,24 @@ impl Store {
     /// The counter's figures for a task, blind. On a first count every SKU
     /// the bin holds (or that was counted) is compared with the system; on a
     /// recount only the SKUs that differed, against the system as it is now.
-    pub fn submit_count(&mut self, actor: &Actor, task_id: i64, entries: &[CountEntry]) -> Result<CountOutcome> {
+    /// `seen` is the task's status when the counter started (a first count
+    /// or a recount): if another station moved it on meanwhile, nothing is
+    /// stored and the counter starts again from the bin.
+    pub fn submit_count(
+        &mut self,
+        actor: &Actor,
+        task_id: i64,
+        seen: CountStatus,
+        entries: &[CountEntry],
+    ) -> Result<CountOutcome> {
         self.write(|tx| {
             let (bin_id, bin, status) = task_head(tx, task_id)?;
+            if status != seen {
+                return Err(StoreError::Invalid(format!(
+                    "the count of {bin} moved on at another station meanwhile ({} now); nothing was stored: scan the bin again",
+                    status.as_str()
+                )));
+            }
             let mut counted: BTreeMap<i64, (String, i64)> = BTreeMap::new();
             for entry in entries {
                 let id = sku_id(tx, &entry.sku)?;
