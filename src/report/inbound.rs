@@ -23,7 +23,7 @@ use crate::domain::inbound::{BinCountState, PutawayItem, ReplenishmentRow};
 use crate::domain::{Layout, Zone};
 use crate::planning::abc;
 use crate::planning::counts::{CountSchedule, due_bins};
-use crate::planning::inventory::{InventoryConfig, SkuInput, assess_all};
+use crate::planning::inventory::{InventoryConfig, assess_all};
 use crate::planning::putaway::{BinSpot, PutawayNeed, suggest};
 use crate::store::{self, Store};
 
@@ -43,21 +43,8 @@ pub fn replenishment(
 ) -> store::Result<Vec<ReplenishmentRow>> {
     let class_of = classes(store, today, abc_window_days)?;
     let inbound: HashMap<String, u64> = store.inbound_units()?.into_iter().collect();
-    let inputs: Vec<SkuInput> = store
-        .sku_health(today, config.demand_window_days, 1)?
-        .into_iter()
-        .filter(|r| r.on_hand > 0 || r.window_units > 0 || r.backordered > 0)
-        .map(|r| SkuInput {
-            class: class_of.get(&r.sku).copied().unwrap_or(Zone::C),
-            sku: r.sku,
-            title: r.title,
-            on_hand: r.on_hand,
-            reserved: r.reserved,
-            backordered: r.backordered,
-            units: r.window_units,
-            last_shipped: r.last_shipped,
-        })
-        .collect();
+    let rows = store.sku_health(today, config.demand_window_days, 1)?;
+    let inputs = super::inventory::sku_inputs(rows, |sku| class_of.get(sku).copied());
     Ok(assess_all(&inputs, config, today)
         .into_iter()
         .filter(|h| h.flags.reorder || h.flags.stockout)

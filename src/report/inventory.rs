@@ -64,20 +64,7 @@ pub fn build(
         moves_of.entry(s.sku.as_str()).or_default().push(s);
     }
 
-    let inputs: Vec<SkuInput> = rows
-        .into_iter()
-        .filter(|r| r.on_hand > 0 || r.window_units > 0 || r.backordered > 0)
-        .map(|r| SkuInput {
-            class: class_of.get(r.sku.as_str()).copied().unwrap_or(Zone::C),
-            sku: r.sku,
-            title: r.title,
-            on_hand: r.on_hand,
-            reserved: r.reserved,
-            backordered: r.backordered,
-            units: r.window_units,
-            last_shipped: r.last_shipped,
-        })
-        .collect();
+    let inputs = sku_inputs(rows, |sku| class_of.get(sku).copied());
     let health = assess_all(&inputs, config, now.date_naive());
     let flags = count_flags(&health);
     let misplaced = moves_of.len() as u64;
@@ -123,6 +110,27 @@ pub fn build(
         columns: COLUMNS.to_vec(),
         rows: health.iter().map(|h| row(h, moves_of.get(h.input.sku.as_str()).map_or(&[], Vec::as_slice))).collect(),
     })
+}
+
+/// The inventory planner's inputs: every SKU with stock, demand or
+/// backorders, with its class (`C` when `class_of` has none).
+pub(super) fn sku_inputs(
+    rows: Vec<crate::domain::dashboard::SkuFacts>,
+    class_of: impl Fn(&str) -> Option<Zone>,
+) -> Vec<SkuInput> {
+    rows.into_iter()
+        .filter(|r| r.on_hand > 0 || r.window_units > 0 || r.backordered > 0)
+        .map(|r| SkuInput {
+            class: class_of(&r.sku).unwrap_or(Zone::C),
+            sku: r.sku,
+            title: r.title,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            backordered: r.backordered,
+            units: r.window_units,
+            last_shipped: r.last_shipped,
+        })
+        .collect()
 }
 
 /// One SKU's row; `moves` are its slotting suggestions, most urgent first.

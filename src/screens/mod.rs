@@ -32,3 +32,39 @@ pub fn moved_selection(action: crate::app::action::Action, selected: usize, len:
         _ => return None,
     })
 }
+
+/// `spans` cut to `width` display columns, ending in `…` when cut.
+pub fn fit_spans(spans: Vec<ratatui::text::Span<'static>>, width: impl Into<usize>) -> ratatui::text::Line<'static> {
+    let width = width.into();
+    let total: usize = spans.iter().map(ratatui::text::Span::width).sum();
+    if total <= width {
+        return ratatui::text::Line::from(spans);
+    }
+    let mut room = width.saturating_sub(1);
+    let mut out = Vec::new();
+    let mut style = ratatui::style::Style::new();
+    for span in spans {
+        style = span.style;
+        let span_width = span.width();
+        if span_width <= room {
+            room -= span_width;
+            out.push(span);
+            continue;
+        }
+        let mut cut = String::new();
+        for c in span.content.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w > room {
+                break;
+            }
+            room -= w;
+            cut.push(c);
+        }
+        out.push(ratatui::text::Span::styled(cut.trim_end().to_owned(), span.style));
+        break;
+    }
+    if width > 0 {
+        out.push(ratatui::text::Span::styled("…", style));
+    }
+    ratatui::text::Line::from(out)
+}

@@ -12,10 +12,9 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::{DashboardScreen, Tone, describe_target, draw_chart, draw_tables, draw_tiles};
 use crate::domain::dashboard::Dashboard;
@@ -172,38 +171,4 @@ pub(super) fn heading(left: Vec<Span<'static>>, right: &str, area: Rect, buf: &m
     }
 }
 
-/// `spans` cut to `width` display columns, ending in `…` when cut.
-pub(super) fn fit(spans: Vec<Span<'static>>, width: impl Into<usize>) -> Line<'static> {
-    let width = width.into();
-    let total: usize = spans.iter().map(Span::width).sum();
-    if total <= width {
-        return Line::from(spans);
-    }
-    let mut room = width.saturating_sub(1);
-    let mut out = Vec::new();
-    let mut style = Style::new();
-    for span in spans {
-        style = span.style;
-        let span_width = span.width();
-        if span_width <= room {
-            room -= span_width;
-            out.push(span);
-            continue;
-        }
-        let mut cut = String::new();
-        for c in span.content.chars() {
-            let w = c.width().unwrap_or(0);
-            if w > room {
-                break;
-            }
-            room -= w;
-            cut.push(c);
-        }
-        out.push(Span::styled(cut.trim_end().to_owned(), span.style));
-        break;
-    }
-    if width > 0 {
-        out.push(Span::styled("…", style));
-    }
-    Line::from(out)
-}
+pub(super) use crate::screens::fit_spans as fit;
