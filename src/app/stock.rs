@@ -21,6 +21,8 @@ pub(super) struct StockLink {
     abc_window_days: u32,
     /// Where F8 or Esc on an idle tab goes back to.
     back: Option<Active>,
+    /// The day this terminal last made the scheduled counts.
+    scheduled_on: Option<chrono::NaiveDate>,
 }
 
 impl Default for StockLink {
@@ -30,6 +32,7 @@ impl Default for StockLink {
             inventory: InventoryConfig::default(),
             abc_window_days: 90,
             back: None,
+            scheduled_on: None,
         }
     }
 }
@@ -56,7 +59,7 @@ impl App {
             receiving.reasons.clone(),
             schedule.adjust_reasons.clone(),
         );
-        self.stock_link = StockLink { schedule, inventory, abc_window_days, back: None };
+        self.stock_link = StockLink { schedule, inventory, abc_window_days, back: None, scheduled_on: None };
     }
 
     /// The stock screen's state (for tests).
@@ -282,8 +285,9 @@ impl App {
         self.load_stock_tab(Tab::Counts)
     }
 
-    /// Reads what `tab` lists. Opening the counts tab also makes today's
-    /// scheduled counts (once a day; a no-op after that).
+    /// Reads what `tab` lists. The first read of the counts tab each day
+    /// also makes today's scheduled counts (the store keeps to the daily
+    /// cap whichever terminal makes them).
     fn load_stock_tab(&mut self, tab: Tab) -> crate::store::Result<()> {
         let today = self.now.date_naive();
         match tab {
@@ -299,9 +303,12 @@ impl App {
                 self.stock.on_putaway(items);
             }
             Tab::Counts => {
-                let plan = crate::report::inbound::count_plan(&self.stock_link.schedule, today);
-                let actor = self.actor();
-                self.store.schedule_counts(&actor, today, plan)?;
+                if self.stock_link.scheduled_on != Some(today) {
+                    let plan = crate::report::inbound::count_plan(&self.stock_link.schedule, today);
+                    let actor = self.actor();
+                    self.store.schedule_counts(&actor, today, plan)?;
+                    self.stock_link.scheduled_on = Some(today);
+                }
                 self.stock.on_tasks(self.store.count_tasks()?);
             }
             Tab::Replenishment => {
