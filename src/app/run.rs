@@ -8,13 +8,22 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::event::Event;
 use super::{App, Exit};
 
+/// A frame could not be written. A hung-up terminal fails a write (EIO),
+/// even halfway through a frame, before its input thread notices: the
+/// terminal is gone either way, and the console ends as it does on a hang-up.
+fn gone(e: &impl std::fmt::Display) -> Exit {
+    Exit::InputClosed(format!("writing to the terminal failed: {e}"))
+}
+
 /// Draws, then handles events until the app wants to stop.
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut UnboundedReceiver<Event>,
 ) -> Result<Exit, B::Error> {
-    terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+    if let Err(e) = terminal.draw(|frame| frame.render_widget(&*app, frame.area())) {
+        return Ok(gone(&e));
+    }
     loop {
         // Keys held back as a possible scan are released when their time is up.
         let next = match app.input_deadline() {
@@ -41,8 +50,8 @@ pub async fn run<B: Backend>(
         if let Some(exit) = app.exit() {
             return Ok(exit.clone());
         }
-        if redraw {
-            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+        if redraw && let Err(e) = terminal.draw(|frame| frame.render_widget(&*app, frame.area())) {
+            return Ok(gone(&e));
         }
         if app.take_bell() {
             // The terminal's bell: a refused scan or action must be heard at a pack station.
