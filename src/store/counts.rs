@@ -271,7 +271,11 @@ impl Store {
                 shown.push(format!("{code} {delta:+} ({system} -> {second})"));
                 if delta > 0 {
                     let (stock_id, _) = ensure_stock_row(tx, bin, &code, None)?;
-                    move_stock(tx, at, stock_id, delta, 0, "count", &reference)?;
+                    if !move_stock(tx, at, stock_id, delta, 0, "count", &reference)? {
+                        return Err(StoreError::Invalid(format!(
+                            "the stock of {code} in {bin} cannot take {delta} more"
+                        )));
+                    }
                     grown.push(sku_id);
                 } else {
                     take_away(tx, &allocator, today, at, bin_id, sku_id, -delta, &reference, &mut adjusted)?;

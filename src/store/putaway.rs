@@ -81,7 +81,9 @@ impl Store {
                 )?;
             }
             let at = now_ms();
-            move_stock(tx, at, stock_id, i64::from(qty), 0, "receive", &reference)?;
+            if !move_stock(tx, at, stock_id, i64::from(qty), 0, "receive", &reference)? {
+                return Err(StoreError::Invalid(format!("the stock of {sku} in {bin} cannot take {qty} more")));
+            }
             let lot_text = lot.as_deref().map(|l| format!(" lot {l}")).unwrap_or_default();
             let details = format!("on_hand +{qty}, reserved +0, {reference}: {sku}{lot_text} put away in {bin}");
             events::append(tx, at, actor, "stock_receive", &format!("stock:{stock_id}"), &details)?;

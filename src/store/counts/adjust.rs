@@ -93,7 +93,12 @@ fn free_reservations(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let sku_id: i64 = tx.query_row("SELECT sku_id FROM stock WHERE id = ?1", [stock_id], |r| r.get(0))?;
+    let (sku_id, bin): (i64, String) = tx.query_row(
+        "SELECT s.sku_id, b.code FROM stock s JOIN bins b ON b.id = s.bin_id WHERE s.id = ?1",
+        [stock_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let bin = super::super::waves::parse_bin(&bin)?;
     let mut freed = 0;
     for holder in holders {
         if freed >= needed {
@@ -106,7 +111,8 @@ fn free_reservations(
         }
         drop_reservation(tx, holder.order_id, holder.line_no, stock_id, holder.qty)?;
         freed += holder.qty;
-        let slots: Vec<_> = candidate_slots(tx, sku_id)?.into_iter().filter(|s| s.stock_id != stock_id).collect();
+        // Not from this bin: the count is taking its units away, all lots of them.
+        let slots: Vec<_> = candidate_slots(tx, sku_id)?.into_iter().filter(|s| s.bin != bin).collect();
         let need = u32::try_from(holder.qty).unwrap_or(u32::MAX);
         let plan = plan_line(need, &slots, today);
         let fits = plan.iter().map(|t| t.qty).sum::<u32>() == need;
