@@ -33,11 +33,11 @@ impl Store {
     /// Open count tasks (not done), oldest first; never with quantities.
     pub fn count_tasks(&self) -> Result<Vec<CountTask>> {
         let tx = self.conn.unchecked_transaction()?;
-        let ids: Vec<i64> = tx
-            .prepare_cached("SELECT id FROM bin_counts WHERE status <> 'done' ORDER BY id")?
-            .query_map([], |r| r.get(0))?
+        let rows: Vec<TaskRow> = tx
+            .prepare_cached(&format!("{TASK} WHERE c.status <> 'done' ORDER BY c.id"))?
+            .query_map([], task_row)?
             .collect::<rusqlite::Result<_>>()?;
-        let tasks = ids.into_iter().map(|id| task(&tx, id)).collect::<Result<Vec<_>>>()?;
+        let tasks = rows.into_iter().map(|row| task_from(&tx, row)).collect::<Result<Vec<_>>>()?;
         tx.finish()?;
         Ok(tasks)
     }
@@ -302,10 +302,21 @@ impl Store {
     }
 }
 
+/// A task's row as [`TASK`] reads it.
+type TaskRow = (i64, String, String, String, String, i64, String);
+
+fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
 fn task(tx: &Transaction<'_>, id: i64) -> Result<CountTask> {
-    let row: (i64, String, String, String, String, i64, String) = tx
-        .prepare_cached(&format!("{TASK} WHERE c.id = ?1"))?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
+    let row = tx.prepare_cached(&format!("{TASK} WHERE c.id = ?1"))?.query_row([id], task_row)?;
+    task_from(tx, row)
+}
+
+/// A task from its row; the recount's SKUs or the confirmed differences
+/// are read only for a task in that state.
+fn task_from(tx: &Transaction<'_>, row: TaskRow) -> Result<CountTask> {
     let (id, bin, zone, source, reason, created, status) = row;
     let corrupt = |what: &str| StoreError::Invalid(format!("count task {id}: bad {what}"));
     let status = CountStatus::parse(&status).ok_or_else(|| corrupt("status"))?;
