@@ -11,6 +11,7 @@ use crate::errors::{Error, Result};
 use crate::store::Store;
 use crate::tui;
 
+mod migrate;
 mod receipts;
 mod sim;
 mod sync;
@@ -57,6 +58,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// A local demo sales channel speaking the channel API subset (for demos and tests).
     ChannelSim(ChannelSimArgs),
+    /// Copy this SQLite store into an empty PostgreSQL database, then check the copy.
+    Migrate(migrate::MigrateArgs),
     /// Internal: a child process of `packline bench` and of the concurrency tests.
     #[command(hide = true)]
     Probe {
@@ -271,6 +274,7 @@ pub fn run(cli: &Cli, loaded: &Loaded) -> Result<()> {
         Some(Command::Print(args)) => args.run(loaded),
         Some(Command::Sync(args)) => sync::run(cli, loaded, args),
         Some(Command::ChannelSim(args)) => sim::run(cli, loaded, args),
+        Some(Command::Migrate(args)) => migrate::run(cli, loaded, args),
         Some(Command::Bench(args)) => crate::bench::run(args.quick, args.json, args.only.as_deref()),
         Some(Command::Probe { kind }) => {
             let db = cli.db.as_deref().ok_or_else(|| Error::Other("probe needs --db".into()))?;

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use chrono::NaiveDate;
 use common::{bin, order, sku};
@@ -39,9 +40,9 @@ struct Env {
 
 /// The demo layout's bins; MUG in 01-002-A (10) and 06-010-B (10), TEE in
 /// 03-005-A (2), CAP (lot-tracked) with no stock, HAT with no stock.
-fn env() -> Env {
+fn env(backend: &pg::Backend) -> Env {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("packline.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "packline.db")).unwrap();
     let layout = Layout::demo();
     store.add_channel(&supervisor(), "shop", "Web shop", "rest").unwrap();
     store.add_bins(&supervisor(), &layout.zoned_bins()).unwrap();
@@ -108,9 +109,8 @@ fn on_hand(store: &Store, code: &str, item: &str) -> i64 {
     store.stock_balance(bin(code), item, None).unwrap().on_hand
 }
 
-#[test]
-fn a_delivery_with_over_short_damaged_and_unexpected_lines_is_closed_with_reasons() {
-    let Env { _dir, mut store, .. } = env();
+fn a_delivery_with_over_short_damaged_and_unexpected_lines_is_closed_with_reasons(backend: &pg::Backend) {
+    let Env { _dir, mut store, .. } = env(backend);
     let po = expect_po(&mut store);
     let open = store.open_receipts().unwrap();
     assert_eq!(open.len(), 1);
@@ -179,9 +179,8 @@ fn a_delivery_with_over_short_damaged_and_unexpected_lines_is_closed_with_reason
     );
 }
 
-#[test]
-fn putaway_suggests_a_bin_that_holds_the_sku_else_a_free_one_and_fills_backorders() {
-    let Env { _dir, mut store, layout } = env();
+fn putaway_suggests_a_bin_that_holds_the_sku_else_a_free_one_and_fills_backorders(backend: &pg::Backend) {
+    let Env { _dir, mut store, layout } = env(backend);
     // An order for two HATs waits: there are none.
     let summary = store
         .import_checked(&supervisor(), &[order("1", &[("HAT", 2)])], &mut |_| Verdict::default(), &mut |_| {})
@@ -219,9 +218,8 @@ fn putaway_suggests_a_bin_that_holds_the_sku_else_a_free_one_and_fills_backorder
     assert_books_balance(&store);
 }
 
-#[test]
-fn a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason() {
-    let Env { _dir, mut store, .. } = env();
+fn a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason(backend: &pg::Backend) {
+    let Env { _dir, mut store, .. } = env(backend);
     let task = store.request_count(&supervisor(), bin("06-010-B"), "").unwrap();
     assert_eq!(
         (task.source, task.status, task.reason.as_str()),
@@ -280,9 +278,8 @@ fn a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason() {
     assert_eq!(on_hand(&store, "01-002-A", "MUG"), 10);
 }
 
-#[test]
-fn a_count_that_takes_stock_away_re_plans_or_backorders_the_orders_that_held_it() {
-    let Env { _dir, mut store, .. } = env();
+fn a_count_that_takes_stock_away_re_plans_or_backorders_the_orders_that_held_it(backend: &pg::Backend) {
+    let Env { _dir, mut store, .. } = env(backend);
     // Orders 1 (2 MUG) and 2 (3 MUG) reserve in 01-002-A, the bin allocation takes first.
     let orders = [order("1", &[("MUG", 2)]), order("2", &[("MUG", 3)])];
     let summary = store.import_checked(&supervisor(), &orders, &mut |_| Verdict::default(), &mut |_| {}).unwrap();
@@ -325,9 +322,8 @@ fn a_count_that_takes_stock_away_re_plans_or_backorders_the_orders_that_held_it(
     assert_books_balance(&store);
 }
 
-#[test]
-fn the_schedule_counts_a_bins_more_often_and_keeps_to_the_daily_cap() {
-    let Env { _dir, mut store, .. } = env();
+fn the_schedule_counts_a_bins_more_often_and_keeps_to_the_daily_cap(backend: &pg::Backend) {
+    let Env { _dir, mut store, .. } = env(backend);
     let schedule = CountSchedule { per_day: 2, ..CountSchedule::default() };
     let today = chrono::Utc::now().date_naive();
     // Three bins hold stock, none was ever counted: two today, most urgent (zone A) first.
@@ -384,9 +380,8 @@ fn wave_of(store: &mut Store, layout: &Layout, number: i64, start: bool) -> pack
     wave
 }
 
-#[test]
-fn a_count_takes_stock_from_waved_and_picking_orders_last_and_says_what_became_of_them() {
-    let Env { _dir, mut store, layout } = env();
+fn a_count_takes_stock_from_waved_and_picking_orders_last_and_says_what_became_of_them(backend: &pg::Backend) {
+    let Env { _dir, mut store, layout } = env(backend);
     store.adjust_stock(&supervisor(), bin("06-010-B"), "MUG", None, -10, "damaged").unwrap();
     let orders = [order("1", &[("MUG", 2)]), order("2", &[("MUG", 3)]), order("3", &[("MUG", 4)])];
     store.import_checked(&supervisor(), &orders, &mut |_| Verdict::default(), &mut |_| {}).unwrap();
@@ -418,7 +413,7 @@ fn a_count_takes_stock_from_waved_and_picking_orders_last_and_says_what_became_o
 
 #[test]
 fn upgrading_a_version_8_store_turns_its_open_short_pick_counts_into_one_task_per_bin() {
-    let Env { _dir, store, .. } = env();
+    let Env { _dir, store, .. } = env(&pg::Backend::Sqlite);
     let path = store.path().to_owned();
     drop(store);
     {
@@ -468,9 +463,8 @@ fn upgrading_a_version_8_store_turns_its_open_short_pick_counts_into_one_task_pe
     );
 }
 
-#[test]
-fn a_count_submitted_by_two_stations_is_taken_once() {
-    let Env { _dir, mut store, .. } = env();
+fn a_count_submitted_by_two_stations_is_taken_once(backend: &pg::Backend) {
+    let Env { _dir, mut store, .. } = env(backend);
     let task = store.request_count(&supervisor(), bin("06-010-B"), "").unwrap();
     // Both counters opened the first count; the first to submit wins.
     let first = [CountEntry { sku: "MUG".into(), qty: 9 }];
@@ -483,3 +477,13 @@ fn a_count_submitted_by_two_stations_is_taken_once() {
     // The late one's figures did not count as the recount.
     assert_eq!(store.count_task_for_bin(bin("06-010-B")).unwrap().unwrap().status, CountStatus::Recount);
 }
+
+on_both_backends!(
+    a_delivery_with_over_short_damaged_and_unexpected_lines_is_closed_with_reasons,
+    putaway_suggests_a_bin_that_holds_the_sku_else_a_free_one_and_fills_backorders,
+    a_blind_count_that_differs_is_recounted_then_adjusted_with_a_reason,
+    a_count_that_takes_stock_away_re_plans_or_backorders_the_orders_that_held_it,
+    the_schedule_counts_a_bins_more_often_and_keeps_to_the_daily_cap,
+    a_count_takes_stock_from_waved_and_picking_orders_last_and_says_what_became_of_them,
+    a_count_submitted_by_two_stations_is_taken_once,
+);

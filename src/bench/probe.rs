@@ -393,8 +393,7 @@ pub(super) fn ms(d: Duration) -> f64 {
 
 /// Whether the store gave up waiting for another connection's lock.
 pub(super) fn is_busy(e: &StoreError) -> bool {
-    matches!(e, StoreError::Sqlite(e)
-        if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)))
+    e.is_busy()
 }
 
 /// A paid order of `channel` shipping `ship_in_hours` from now.

@@ -324,7 +324,7 @@ pub fn open_count(total: u64) -> u64 {
 /// and operators.
 fn keep_existing(result: Result<(), StoreError>) -> Result<(), StoreError> {
     match result {
-        Err(StoreError::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Ok(()),
+        Err(e) if e.is_constraint_violation() => Ok(()),
         other => other,
     }
 }

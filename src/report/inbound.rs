@@ -122,7 +122,7 @@ pub fn putaway(
 pub fn count_plan(
     schedule: &CountSchedule,
     today: NaiveDate,
-) -> impl FnOnce(&[BinCountState], u32) -> Vec<(i64, String)> + '_ {
+) -> impl FnMut(&[BinCountState], u32) -> Vec<(i64, String)> + '_ {
     move |bins, already| {
         due_bins(bins, today, schedule, already)
             .into_iter()

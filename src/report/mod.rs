@@ -274,7 +274,8 @@ impl Serialize for Report {
 pub fn run(db: Option<&Path>, loaded: &Loaded, args: &crate::cli::ReportArgs) -> Result<()> {
     let layout = crate::cli::layout(loaded)?;
     let path = loaded.config.store_path(db)?;
-    if !path.exists() {
+    let remote = path.to_str().is_some_and(crate::store::is_postgres_url);
+    if !remote && !path.exists() {
         return Err(Error::Other(format!(
             "there is no store at {}; point --db at a packline store, or make one with `packline demo`",
             path.display()

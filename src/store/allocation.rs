@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::db::{Db, params};
 use chrono::NaiveDate;
-use rusqlite::{Transaction, params};
 
 use super::stock::move_stock;
 use super::{Result, StoreError, events, status_from_sql};
@@ -49,7 +49,7 @@ impl Allocator<'_> {
     /// `ready` (every line filled) or `backordered`. Orders in other states
     /// are left alone. Under [`BackorderPolicy::Whole`] a short order
     /// reserves nothing; under `Partial` it keeps what it could reserve.
-    pub fn allocate(&self, tx: &Transaction<'_>, id: i64) -> Result<Allocation> {
+    pub fn allocate(&self, tx: &Db, id: i64) -> Result<Allocation> {
         let status = status_of(tx, id)?;
         if !matches!(status, OrderStatus::New | OrderStatus::Backordered) {
             return Ok(Allocation { status, reserved: 0, short: Vec::new() });
@@ -124,7 +124,7 @@ impl Allocator<'_> {
     /// Offers stock of `sku_ids` that has just appeared to the backordered
     /// orders waiting for it, most urgent (then oldest) first. Returns how
     /// many of them became ready.
-    pub fn fill_backorders(&self, tx: &Transaction<'_>, sku_ids: &[i64]) -> Result<u64> {
+    pub fn fill_backorders(&self, tx: &Db, sku_ids: &[i64]) -> Result<u64> {
         let mut waiting: Vec<(i64, i64, i64)> = Vec::new();
         let mut stmt = tx.prepare_cached(
             "SELECT o.priority, o.created_at, o.id FROM orders o
@@ -162,14 +162,14 @@ impl Allocator<'_> {
 
 /// Gives back every unit order `id` has reserved (a cancellation). Returns
 /// the SKUs that got stock back, for [`Allocator::fill_backorders`].
-pub(super) fn release_reservations(tx: &Transaction<'_>, at_ms: i64, id: i64) -> Result<Vec<i64>> {
+pub(super) fn release_reservations(tx: &Db, at_ms: i64, id: i64) -> Result<Vec<i64>> {
     let held: Vec<(i64, i64, i64)> = tx
         .prepare_cached(
             "SELECT r.stock_id, s.sku_id, sum(r.qty) FROM reservations r JOIN stock s ON s.id = r.stock_id
-             WHERE r.order_id = ?1 GROUP BY r.stock_id ORDER BY r.stock_id",
+             WHERE r.order_id = ?1 GROUP BY r.stock_id, s.sku_id ORDER BY r.stock_id",
         )?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let reference = OrderNumber(id).to_string();
     let mut skus = Vec::new();
     for (stock_id, sku_id, qty) in held {
@@ -188,16 +188,10 @@ pub(super) fn release_reservations(tx: &Transaction<'_>, at_ms: i64, id: i64) ->
 
 /// Records that an order line holds `qty` more units of a stock row (the
 /// stock row's `reserved` is moved by the caller, in the same transaction).
-pub(super) fn add_reservation(
-    tx: &Transaction<'_>,
-    order_id: i64,
-    line_no: i64,
-    stock_id: i64,
-    qty: i64,
-) -> Result<()> {
+pub(super) fn add_reservation(tx: &Db, order_id: i64, line_no: i64, stock_id: i64, qty: i64) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO reservations (order_id, line_no, stock_id, qty) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (order_id, line_no, stock_id) DO UPDATE SET qty = qty + excluded.qty",
+         ON CONFLICT (order_id, line_no, stock_id) DO UPDATE SET qty = reservations.qty + excluded.qty",
     )?
     .execute(params![order_id, line_no, stock_id, qty])?;
     Ok(())
@@ -205,13 +199,7 @@ pub(super) fn add_reservation(
 
 /// Takes `qty` units off an order line's reservation of a stock row (picked,
 /// or given up by a short pick); refused when the line holds fewer.
-pub(super) fn drop_reservation(
-    tx: &Transaction<'_>,
-    order_id: i64,
-    line_no: i64,
-    stock_id: i64,
-    qty: i64,
-) -> Result<()> {
+pub(super) fn drop_reservation(tx: &Db, order_id: i64, line_no: i64, stock_id: i64, qty: i64) -> Result<()> {
     let key = params![order_id, line_no, stock_id, qty];
     let gone = tx
         .prepare_cached("DELETE FROM reservations WHERE order_id = ?1 AND line_no = ?2 AND stock_id = ?3 AND qty = ?4")?
@@ -234,13 +222,13 @@ pub(super) fn drop_reservation(
     }
 }
 
-fn status_of(tx: &Transaction<'_>, id: i64) -> Result<OrderStatus> {
+fn status_of(tx: &Db, id: i64) -> Result<OrderStatus> {
     let status: String = tx.prepare_cached("SELECT status FROM orders WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-    Ok(status_from_sql(&status)?)
+    status_from_sql(&status)
 }
 
 /// The order's shipped lines with the units they still need.
-fn needs(tx: &Transaction<'_>, id: i64) -> Result<Vec<Need>> {
+fn needs(tx: &Db, id: i64) -> Result<Vec<Need>> {
     let mut stmt = tx.prepare_cached(
         "SELECT l.line_no, l.sku_id, l.sku_code,
                 l.qty - coalesce((SELECT sum(r.qty) FROM reservations r
@@ -261,7 +249,7 @@ fn needs(tx: &Transaction<'_>, id: i64) -> Result<Vec<Need>> {
 }
 
 /// Stock rows of one SKU with units free to reserve.
-pub(super) fn candidate_slots(tx: &Transaction<'_>, sku_id: i64) -> Result<Vec<Slot>> {
+pub(super) fn candidate_slots(tx: &Db, sku_id: i64) -> Result<Vec<Slot>> {
     let mut stmt = tx.prepare_cached(
         "SELECT s.id, b.code, b.zone, l.expires_on, s.on_hand - s.reserved
          FROM stock s JOIN bins b ON b.id = s.bin_id LEFT JOIN lots l ON l.id = s.lot_id
@@ -291,10 +279,9 @@ pub(super) fn candidate_slots(tx: &Transaction<'_>, sku_id: i64) -> Result<Vec<S
     Ok(slots)
 }
 
-fn bin_of(tx: &Transaction<'_>, stock_id: i64) -> Result<String> {
-    Ok(tx
-        .prepare_cached("SELECT b.code FROM stock s JOIN bins b ON b.id = s.bin_id WHERE s.id = ?1")?
-        .query_row([stock_id], |r| r.get(0))?)
+fn bin_of(tx: &Db, stock_id: i64) -> Result<String> {
+    tx.prepare_cached("SELECT b.code FROM stock s JOIN bins b ON b.id = s.bin_id WHERE s.id = ?1")?
+        .query_row([stock_id], |r| r.get(0))
 }
 
 /// Units an order holds in one place.
@@ -343,13 +330,13 @@ impl super::Store {
         let rows = stmt.query_map([number.0], |r| {
             Ok(Reserved { sku: r.get(0)?, bin: r.get(1)?, lot: r.get(2)?, qty: r.get(3)? })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Counts every way stock and reservations could disagree (all zero in a
     /// healthy store); the concurrency test ends with it.
     pub fn audit_allocation(&self) -> Result<AllocationAudit> {
-        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, (), |r| r.get::<_, i64>(0))? as u64) };
         Ok(AllocationAudit {
             impossible_rows: count(
                 "SELECT count(*) FROM stock WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand",

@@ -4,8 +4,8 @@
 //! 0007); a subject seeks `events_subject`; kind and operator filter the rows
 //! read. Always bounded by a limit.
 
+use crate::store::db::Row;
 use chrono::{DateTime, Utc};
-use rusqlite::Row;
 
 use super::{Result, Store};
 use crate::domain::queue::EventRecord;
@@ -33,11 +33,11 @@ impl AuditQuery {
     }
 
     /// The statement for this query, with only the conditions it uses, and its values.
-    fn sql(&self) -> (String, Vec<(&'static str, &dyn rusqlite::ToSql)>) {
+    fn sql(&self) -> (String, Vec<(&'static str, &dyn crate::store::db::Param)>) {
         let mut sql = String::from(
             "SELECT id, at_ms, station, operator, kind, subject, details FROM events WHERE at_ms >= :since",
         );
-        let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = Vec::with_capacity(5);
+        let mut named: Vec<(&'static str, &dyn crate::store::db::Param)> = Vec::with_capacity(5);
         for (column, name, value) in [
             ("kind", ":kind", &self.kind),
             ("subject", ":subject", &self.subject),
@@ -65,7 +65,7 @@ pub struct AuditEvent {
     pub event: EventRecord,
 }
 
-fn read_event(r: &Row<'_>) -> rusqlite::Result<AuditEvent> {
+fn read_event(r: &Row<'_>) -> Result<AuditEvent> {
     Ok(AuditEvent {
         id: r.get(0)?,
         subject: r.get(5)?,
@@ -86,10 +86,10 @@ impl Store {
         let (sql, mut named) = query.sql();
         let since = query.since.timestamp_millis();
         let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
-        named.extend([(":since", &since as &dyn rusqlite::ToSql), (":limit", &limit)]);
+        named.extend([(":since", &since as &dyn crate::store::db::Param), (":limit", &limit)]);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(named.as_slice(), read_event)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        rows.collect::<Result<Vec<_>>>()
     }
 
     /// SQLite's query plan for [`Store::audit_events`] (a diagnostic: the
@@ -98,9 +98,7 @@ impl Store {
         let (sql, mut named) = query.sql();
         let since = query.since.timestamp_millis();
         let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
-        named.extend([(":since", &since as &dyn rusqlite::ToSql), (":limit", &limit)]);
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let steps = stmt.query_map(named.as_slice(), |r| r.get::<_, String>(3))?;
-        Ok(steps.collect::<rusqlite::Result<Vec<_>>>()?)
+        named.extend([(":since", &since as &dyn crate::store::db::Param), (":limit", &limit)]);
+        self.conn.explain(&sql, named.as_slice())
     }
 }

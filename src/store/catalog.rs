@@ -1,6 +1,6 @@
 //! Channels, SKUs with their GTINs, bins and operators.
 
-use rusqlite::{OptionalExtension, params};
+use crate::store::db::{OptionalExt, params};
 
 use super::{Result, Store, StoreError, events, now_ms};
 use std::collections::HashMap;
@@ -12,8 +12,11 @@ impl Store {
     /// Registers a sales channel (`kind`: rest, file or manual).
     pub fn add_channel(&mut self, actor: &Actor, code: &str, name: &str, kind: &str) -> Result<i64> {
         self.write(|tx| {
-            tx.execute("INSERT INTO channels (code, name, kind) VALUES (?1, ?2, ?3)", params![code, name, kind])?;
-            let id = tx.last_insert_rowid();
+            let id: i64 = tx.query_row(
+                "INSERT INTO channels (code, name, kind) VALUES (?1, ?2, ?3) RETURNING id",
+                params![code, name, kind],
+                |r| r.get(0),
+            )?;
             events::append(tx, now_ms(), actor, "channel_added", &format!("channel:{code}"), name)?;
             Ok(id)
         })
@@ -66,32 +69,34 @@ impl Store {
             let mut sku_stmt = tx.prepare_cached(
                 "INSERT INTO skus (code, title, length_mm, width_mm, height_mm, weight_g, lot_tracked,
                     expiry_tracked, serial_tracked, hs_code, origin_country, customs_value_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
             )?;
             let mut gtin_stmt = tx.prepare_cached("INSERT INTO gtins (gtin, sku_id) VALUES (?1, ?2)")?;
             let at = now_ms();
             for sku in skus {
-                sku_stmt.execute(params![
-                    sku.code,
-                    crate::domain::text::sanitize(&sku.title),
-                    sku.length_mm,
-                    sku.width_mm,
-                    sku.height_mm,
-                    sku.weight_g,
-                    sku.lot_tracked,
-                    sku.expiry_tracked,
-                    sku.serial_tracked,
-                    sku.hs_code,
-                    sku.origin_country,
-                    sku.customs_value_minor,
-                ])?;
-                let id = tx.last_insert_rowid();
+                let id: i64 = sku_stmt.query_row(
+                    params![
+                        sku.code,
+                        crate::domain::text::sanitize(&sku.title),
+                        sku.length_mm,
+                        sku.width_mm,
+                        sku.height_mm,
+                        sku.weight_g,
+                        sku.lot_tracked,
+                        sku.expiry_tracked,
+                        sku.serial_tracked,
+                        sku.hs_code,
+                        sku.origin_country,
+                        sku.customs_value_minor,
+                    ],
+                    |r| r.get(0),
+                )?;
                 for gtin in &sku.gtins {
                     gtin_stmt.execute(params![gtin.as_str(), id]).map_err(|e| {
-                        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                        if e.is_constraint_violation() {
                             StoreError::Invalid(format!("GTIN {gtin} of {} already belongs to another SKU", sku.code))
                         } else {
-                            e.into()
+                            e
                         }
                     })?;
                 }
@@ -181,7 +186,7 @@ impl Store {
 
     /// The newest `limit` audit events about an operator (sign-ins, PINs).
     pub fn operator_events(&self, badge: &str, limit: usize) -> Result<Vec<crate::domain::queue::EventRecord>> {
-        Ok(events::for_subject(&self.conn, &format!("operator:{badge}"), limit)?)
+        events::for_subject(&self.conn, &format!("operator:{badge}"), limit)
     }
 
     /// Validation facts of the SKUs among `codes` that the catalogue knows.
@@ -202,8 +207,8 @@ impl Store {
 
     /// Every SKU code in the catalogue, in code order (the channel simulator's line items).
     pub fn sku_codes(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare("SELECT code FROM skus ORDER BY code")?;
-        let codes = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare_cached("SELECT code FROM skus ORDER BY code")?;
+        let codes = stmt.query_map((), |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>>>()?;
         Ok(codes)
     }
 
@@ -225,7 +230,7 @@ impl Store {
 
     /// How many SKUs, bins and orders the store holds (for summaries).
     pub fn totals(&self) -> Result<Totals> {
-        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, (), |r| r.get::<_, i64>(0))? as u64) };
         Ok(Totals {
             skus: count("SELECT count(*) FROM skus")?,
             bins: count("SELECT count(*) FROM bins")?,

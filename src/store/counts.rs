@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::store::db::{Db, OptionalExt, Row, params};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::stock::{ensure_stock_row, move_stock};
 use super::waves::parse_bin;
@@ -32,28 +32,28 @@ use adjust::take_away;
 impl Store {
     /// Open count tasks (not done), oldest first; never with quantities.
     pub fn count_tasks(&self) -> Result<Vec<CountTask>> {
-        let tx = self.conn.unchecked_transaction()?;
-        let rows: Vec<TaskRow> = tx
-            .prepare_cached(&format!("{TASK} WHERE c.status <> 'done' ORDER BY c.id"))?
-            .query_map([], task_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        let tasks = rows.into_iter().map(|row| task_from(&tx, row)).collect::<Result<Vec<_>>>()?;
-        tx.finish()?;
-        Ok(tasks)
+        self.conn.read(|tx| {
+            let rows: Vec<TaskRow> = tx
+                .prepare_cached(&format!("{TASK} WHERE c.status <> 'done' ORDER BY c.id"))?
+                .query_map((), task_row)?
+                .collect::<Result<_>>()?;
+            let tasks = rows.into_iter().map(|row| task_from(tx, row)).collect::<Result<Vec<_>>>()?;
+            Ok(tasks)
+        })
     }
 
     /// The open count task of `bin`, if there is one.
     pub fn count_task_for_bin(&self, bin: BinCode) -> Result<Option<CountTask>> {
-        let tx = self.conn.unchecked_transaction()?;
-        let id: Option<i64> = tx
-            .prepare_cached(
-                "SELECT c.id FROM bin_counts c JOIN bins b ON b.id = c.bin_id WHERE b.code = ?1 AND c.status <> 'done'",
-            )?
-            .query_row([bin.to_string()], |r| r.get(0))
-            .optional()?;
-        let found = id.map(|id| task(&tx, id)).transpose()?;
-        tx.finish()?;
-        Ok(found)
+        self.conn.read(|tx| {
+            let id: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT c.id FROM bin_counts c JOIN bins b ON b.id = c.bin_id WHERE b.code = ?1 AND c.status <> 'done'",
+                )?
+                .query_row([bin.to_string()], |r| r.get(0))
+                .optional()?;
+            let found = id.map(|id| task(tx, id)).transpose()?;
+            Ok(found)
+        })
     }
 
     /// Asks for a count of `bin` (a supervisor's request); the bin's open
@@ -88,7 +88,7 @@ impl Store {
         &mut self,
         actor: &Actor,
         today: NaiveDate,
-        plan: impl FnOnce(&[BinCountState], u32) -> Vec<(i64, String)>,
+        mut plan: impl FnMut(&[BinCountState], u32) -> Vec<(i64, String)>,
     ) -> Result<u32> {
         self.write(|tx| {
             let day_start = today.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
@@ -104,7 +104,7 @@ impl Store {
                             EXISTS (SELECT 1 FROM bin_counts c WHERE c.bin_id = b.id AND c.status <> 'done')
                      FROM bins b LEFT JOIN bin_last_counted lc ON lc.bin_id = b.id",
                 )?
-                .query_map([], |r| {
+                .query_map((), |r| {
                     let zone: String = r.get(1)?;
                     let day: Option<String> = r.get(2)?;
                     Ok(BinCountState {
@@ -115,7 +115,7 @@ impl Store {
                         open_task: r.get(4)?,
                     })
                 })?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             let due = plan(&bins, already);
             let at = now_ms();
             let mut added = 0;
@@ -259,7 +259,7 @@ impl Store {
                      WHERE l.count_id = ?1 AND l.second IS NOT NULL AND l.second <> l.system ORDER BY k.code",
                 )?
                 .query_map([task_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             let at = now_ms();
             let reference = format!("count {task_id}: {reason}");
             let mut adjusted = Adjusted::default();
@@ -305,18 +305,18 @@ impl Store {
 /// A task's row as [`TASK`] reads it.
 type TaskRow = (i64, String, String, String, String, i64, String);
 
-fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
+fn task_row(r: &Row<'_>) -> Result<TaskRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
-fn task(tx: &Transaction<'_>, id: i64) -> Result<CountTask> {
+fn task(tx: &Db, id: i64) -> Result<CountTask> {
     let row = tx.prepare_cached(&format!("{TASK} WHERE c.id = ?1"))?.query_row([id], task_row)?;
     task_from(tx, row)
 }
 
 /// A task from its row; the recount's SKUs or the confirmed differences
 /// are read only for a task in that state.
-fn task_from(tx: &Transaction<'_>, row: TaskRow) -> Result<CountTask> {
+fn task_from(tx: &Db, row: TaskRow) -> Result<CountTask> {
     let (id, bin, zone, source, reason, created, status) = row;
     let corrupt = |what: &str| StoreError::Invalid(format!("count task {id}: bad {what}"));
     let status = CountStatus::parse(&status).ok_or_else(|| corrupt("status"))?;
@@ -333,7 +333,7 @@ fn task_from(tx: &Transaction<'_>, row: TaskRow) -> Result<CountTask> {
         .query_map([id], |r| {
             Ok(CountDifference { sku: r.get(0)?, title: r.get(1)?, system: r.get(2)?, counted: r.get(3)? })
         })?
-        .collect::<rusqlite::Result<_>>()?
+        .collect::<Result<_>>()?
     } else {
         Vec::new()
     };
@@ -350,7 +350,7 @@ fn task_from(tx: &Transaction<'_>, row: TaskRow) -> Result<CountTask> {
     })
 }
 
-fn task_head(tx: &Transaction<'_>, id: i64) -> Result<(i64, BinCode, CountStatus)> {
+fn task_head(tx: &Db, id: i64) -> Result<(i64, BinCode, CountStatus)> {
     let row: Option<(i64, String, String)> = tx
         .prepare_cached(
             "SELECT c.bin_id, b.code, c.status FROM bin_counts c JOIN bins b ON b.id = c.bin_id WHERE c.id = ?1",
@@ -366,31 +366,29 @@ fn task_head(tx: &Transaction<'_>, id: i64) -> Result<(i64, BinCode, CountStatus
 }
 
 /// The SKUs a recount covers (those whose first count differed), by code.
-fn recount_skus(tx: &Transaction<'_>, id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT l.sku_id, k.code FROM count_lines l JOIN skus k ON k.id = l.sku_id
+fn recount_skus(tx: &Db, id: i64) -> Result<Vec<(i64, String)>> {
+    tx.prepare_cached(
+        "SELECT l.sku_id, k.code FROM count_lines l JOIN skus k ON k.id = l.sku_id
              WHERE l.count_id = ?1 AND l.first <> l.system ORDER BY k.code",
-        )?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?)
+    )?
+    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect::<Result<_>>()
 }
 
-fn on_hand_by_sku(tx: &Transaction<'_>, bin_id: i64) -> Result<BTreeMap<i64, i64>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT sku_id, sum(on_hand) FROM stock WHERE bin_id = ?1 GROUP BY sku_id HAVING sum(on_hand) > 0",
-        )?
-        .query_map([bin_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?)
+fn on_hand_by_sku(tx: &Db, bin_id: i64) -> Result<BTreeMap<i64, i64>> {
+    tx.prepare_cached(
+        "SELECT sku_id, sum(on_hand) FROM stock WHERE bin_id = ?1 GROUP BY sku_id HAVING sum(on_hand) > 0",
+    )?
+    .query_map([bin_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect::<Result<_>>()
 }
 
-fn set_status(tx: &Transaction<'_>, id: i64, status: CountStatus) -> Result<()> {
+fn set_status(tx: &Db, id: i64, status: CountStatus) -> Result<()> {
     tx.execute("UPDATE bin_counts SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
     Ok(())
 }
 
-fn finish(tx: &Transaction<'_>, actor: &Actor, at: i64, id: i64, bin_id: i64) -> Result<()> {
+fn finish(tx: &Db, actor: &Actor, at: i64, id: i64, bin_id: i64) -> Result<()> {
     tx.execute(
         "UPDATE bin_counts SET status = 'done', counted_by = ?2, done_at = ?3 WHERE id = ?1",
         params![id, actor.operator, at / 1000],
@@ -403,18 +401,18 @@ fn finish(tx: &Transaction<'_>, actor: &Actor, at: i64, id: i64, bin_id: i64) ->
     Ok(())
 }
 
-fn bin_id(tx: &Transaction<'_>, bin: BinCode) -> Result<i64> {
+fn bin_id(tx: &Db, bin: BinCode) -> Result<i64> {
     tx.query_row("SELECT id FROM bins WHERE code = ?1", [bin.to_string()], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::Invalid(format!("bin {bin} does not exist")))
 }
 
-fn sku_id(tx: &Transaction<'_>, code: &str) -> Result<i64> {
+fn sku_id(tx: &Db, code: &str) -> Result<i64> {
     tx.query_row("SELECT id FROM skus WHERE code = ?1", [code], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::Invalid(format!("SKU {code} is not in the catalogue")))
 }
 
-fn sku_code(tx: &Transaction<'_>, id: i64) -> Result<String> {
-    Ok(tx.query_row("SELECT code FROM skus WHERE id = ?1", [id], |r| r.get(0))?)
+fn sku_code(tx: &Db, id: i64) -> Result<String> {
+    tx.query_row("SELECT code FROM skus WHERE id = ?1", [id], |r| r.get(0))
 }

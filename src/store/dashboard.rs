@@ -15,8 +15,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::store::db::{Db, params};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use rusqlite::{Connection, params};
 
 use super::{Result, Store, status_from_sql};
 use crate::domain::OrderNumber;
@@ -99,42 +99,42 @@ impl Store {
     /// The dashboard's facts at `request.now`, from the counters, in one
     /// snapshot of the store. `cache` keeps the days before today.
     pub fn dashboard_facts(&self, cache: &mut DashboardCache, request: &FactsRequest) -> Result<Facts> {
-        let tx = self.conn.unchecked_transaction()?;
-        let today = request.now.date_naive();
-        let today_n = day_number(today);
-        let fingerprint: i64 = tx
-            .prepare_cached(
-                "SELECT ifnull(sum(orders), 0) + ifnull(sum(units), 0) FROM shipped_hourly WHERE hour < ?1",
-            )?
-            .query_row([today_n * 24], |r| r.get(0))?;
-        let key = (today, request.kpi_days, request.demand_days, request.return_days, fingerprint);
-        if cache.past.as_ref().is_none_or(|p| p.key != key) {
-            cache.past = Some(read_past(&tx, request, key)?);
-            cache.skus = None;
-        }
-        let past = cache.past.as_ref().expect("read above");
+        self.conn.read(|tx| {
+            let today = request.now.date_naive();
+            let today_n = day_number(today);
+            let fingerprint: i64 = tx
+                .prepare_cached(
+                    "SELECT ifnull(sum(orders), 0) + ifnull(sum(units), 0) FROM shipped_hourly WHERE hour < ?1",
+                )?
+                .query_row([today_n * 24], |r| r.get(0))?;
+            let key = (today, request.kpi_days, request.demand_days, request.return_days, fingerprint);
+            if cache.past.as_ref().is_none_or(|p| p.key != key) {
+                cache.past = Some(read_past(tx, request, key)?);
+                cache.skus = None;
+            }
+            let past = cache.past.as_ref().expect("read above");
 
-        let mut facts = common(&tx, request)?;
-        facts.hours = hours(&tx, request)?;
-        facts.operators = operators(&tx, today_n * 24, i64::MAX)?;
-        let mut days = past.days.clone();
-        days.extend(day_range(&tx, today_n, today_n)?);
-        facts.days = days;
-        let fresh = |(at, _): &(DateTime<Utc>, Vec<SkuFacts>)| {
-            (request.now - *at).num_seconds().abs() < SKU_SECONDS && at.date_naive() == today
-        };
-        if !cache.skus.as_ref().is_some_and(fresh) {
-            let today_skus = sku_days(&tx, today_n, today_n)?;
-            let read = skus(&tx, |id, last| {
-                let (window, shipped, returned) = past.skus.get(&id).copied().unwrap_or_default();
-                let (t_shipped, t_returned) = today_skus.get(&id).copied().unwrap_or_default();
-                (window + t_shipped, shipped + t_shipped, returned + t_returned, last)
-            })?;
-            cache.skus = Some((request.now, read));
-        }
-        facts.skus = cache.skus.as_ref().map(|(_, skus)| skus.clone()).unwrap_or_default();
-        drop(tx);
-        Ok(facts)
+            let mut facts = common(tx, request)?;
+            facts.hours = hours(tx, request)?;
+            facts.operators = operators(tx, today_n * 24, i64::MAX)?;
+            let mut days = past.days.clone();
+            days.extend(day_range(tx, today_n, today_n)?);
+            facts.days = days;
+            let fresh = |(at, _): &(DateTime<Utc>, Vec<SkuFacts>)| {
+                (request.now - *at).num_seconds().abs() < SKU_SECONDS && at.date_naive() == today
+            };
+            if !cache.skus.as_ref().is_some_and(fresh) {
+                let today_skus = sku_days(tx, today_n, today_n)?;
+                let read = skus(tx, |id, last| {
+                    let (window, shipped, returned) = past.skus.get(&id).copied().unwrap_or_default();
+                    let (t_shipped, t_returned) = today_skus.get(&id).copied().unwrap_or_default();
+                    (window + t_shipped, shipped + t_shipped, returned + t_returned, last)
+                })?;
+                cache.skus = Some((request.now, read));
+            }
+            facts.skus = cache.skus.as_ref().map(|(_, skus)| skus.clone()).unwrap_or_default();
+            Ok(facts)
+        })
     }
 
     /// Every catalogue SKU's health facts on `today`, as the dashboard reads
@@ -142,52 +142,52 @@ impl Store {
     /// shipped over the `demand_days` UTC days up to today, shipped and
     /// returned over the `return_days`, stock, backorders, last shipment.
     pub fn sku_health(&self, today: NaiveDate, demand_days: u32, return_days: u32) -> Result<Vec<SkuFacts>> {
-        let tx = self.conn.unchecked_transaction()?;
-        let first = |days: u32| day_number(today - Duration::days(i64::from(days.max(1)) - 1));
-        let today_n = day_number(today);
-        let demand = sku_days(&tx, first(demand_days), today_n)?;
-        let returns = sku_days(&tx, first(return_days), today_n)?;
-        let facts = skus(&tx, |id, last| {
-            let window = demand.get(&id).map_or(0, |d| d.0);
-            let (shipped, returned) = returns.get(&id).copied().unwrap_or_default();
-            (window, shipped, returned, last)
-        })?;
-        drop(tx);
-        Ok(facts)
+        self.conn.read(|tx| {
+            let first = |days: u32| day_number(today - Duration::days(i64::from(days.max(1)) - 1));
+            let today_n = day_number(today);
+            let demand = sku_days(tx, first(demand_days), today_n)?;
+            let returns = sku_days(tx, first(return_days), today_n)?;
+            let facts = skus(tx, |id, last| {
+                let window = demand.get(&id).map_or(0, |d| d.0);
+                let (shipped, returned) = returns.get(&id).copied().unwrap_or_default();
+                (window, shipped, returned, last)
+            })?;
+            Ok(facts)
+        })
     }
 
     /// The same facts as [`Store::dashboard_facts`], computed from the base
     /// tables (orders, lines, events, returned units) without the counters.
     pub fn dashboard_facts_by_scan(&self, request: &FactsRequest) -> Result<Facts> {
-        let tx = self.conn.unchecked_transaction()?;
-        let scan = scan::Scan::read(&tx)?;
-        let mut facts = common(&tx, request)?;
-        facts.hours = scan.hours(request);
-        facts.operators = scan.operators(&tx, request)?;
-        facts.days = scan.days(request);
-        facts.skus = skus(&tx, |id, _| {
-            let (window, shipped, returned) = scan.sku(id, request);
-            (window, shipped, returned, scan.last.get(&id).copied())
-        })?;
-        drop(tx);
-        Ok(facts)
+        self.conn.read(|tx| {
+            let scan = scan::Scan::read(tx)?;
+            let mut facts = common(tx, request)?;
+            facts.hours = scan.hours(request);
+            facts.operators = scan.operators(tx, request)?;
+            facts.days = scan.days(request);
+            facts.skus = skus(tx, |id, _| {
+                let (window, shipped, returned) = scan.sku(id, request);
+                (window, shipped, returned, scan.last.get(&id).copied())
+            })?;
+            Ok(facts)
+        })
     }
 }
 
 /// What both reads share: counts, late and due orders, waves, shorts, alerts.
-fn common(conn: &Connection, request: &FactsRequest) -> Result<Facts> {
+fn common(conn: &Db, request: &FactsRequest) -> Result<Facts> {
     let counts = conn
         .prepare_cached("SELECT status, n FROM order_counts WHERE n > 0")?
-        .query_map([], |r| Ok((status_from_sql(&r.get::<_, String>(0)?)?, count(r.get(1)?))))?
-        .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+        .query_map((), |r| Ok((status_from_sql(&r.get::<_, String>(0)?)?, count(r.get(1)?))))?
+        .collect::<Result<BTreeMap<_, _>>>()?;
     let (late, cutoffs) = due(conn, request)?;
     let waiting_waves: i64 =
-        conn.prepare_cached("SELECT count(*) FROM waves WHERE status = 'released'")?.query_row([], |r| r.get(0))?;
+        conn.prepare_cached("SELECT count(*) FROM waves WHERE status = 'released'")?.query_row((), |r| r.get(0))?;
     let waves = {
         let ids: Vec<i64> = conn
             .prepare_cached("SELECT id FROM waves WHERE status = 'picking' ORDER BY id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map((), |r| r.get(0))?
+            .collect::<Result<_>>()?;
         ids.into_iter()
             .map(|id| super::waves::summary(conn, crate::domain::WaveNumber(id)))
             .collect::<Result<Vec<_>>>()?
@@ -195,7 +195,7 @@ fn common(conn: &Connection, request: &FactsRequest) -> Result<Facts> {
     let shorts = conn
         .prepare_cached("SELECT id FROM orders WHERE status = 'short' ORDER BY ship_by, id LIMIT ?1")?
         .query_map([SHORTS], |r| Ok(OrderNumber(r.get(0)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let alerts = conn
         .prepare_cached(
             "SELECT id, kind, subject, message, raised_at FROM alerts WHERE cleared_at IS NULL ORDER BY id DESC LIMIT ?1",
@@ -209,7 +209,7 @@ fn common(conn: &Connection, request: &FactsRequest) -> Result<Facts> {
                 raised_at: DateTime::from_timestamp(r.get(4)?, 0).unwrap_or_default(),
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     Ok(Facts {
         now: request.now,
         counts: StatusCounts(counts),
@@ -226,7 +226,7 @@ fn common(conn: &Connection, request: &FactsRequest) -> Result<Facts> {
 /// Open orders past their ship-by, and per carrier service the open orders
 /// due by its next cut-off: a range of `orders_open_due`, which covers the
 /// read (its `WHERE` must stay the index's word for word).
-fn due(conn: &Connection, request: &FactsRequest) -> Result<(u64, Vec<CutoffFacts>)> {
+fn due(conn: &Db, request: &FactsRequest) -> Result<(u64, Vec<CutoffFacts>)> {
     let now = request.now.timestamp();
     let horizon = (request.now + Duration::days(1)).timestamp();
     let mut stmt = conn.prepare_cached(&format!(
@@ -261,7 +261,7 @@ fn due(conn: &Connection, request: &FactsRequest) -> Result<(u64, Vec<CutoffFact
 }
 
 /// The chart's hours (and every hour of today), oldest first, from the counters.
-fn hours(conn: &Connection, request: &FactsRequest) -> Result<Vec<HourFacts>> {
+fn hours(conn: &Db, request: &FactsRequest) -> Result<Vec<HourFacts>> {
     let (first, last) = hour_span(request);
     let mut hours = blank_hours(first, last);
     let mut stmt = conn.prepare_cached(
@@ -300,7 +300,7 @@ fn blank_hours(first: i64, last: i64) -> Vec<HourFacts> {
 }
 
 /// Operators' work in hours `first..=last` (by badge), from the counters.
-fn operators(conn: &Connection, first: i64, last: i64) -> Result<Vec<OperatorFacts>> {
+fn operators(conn: &Db, first: i64, last: i64) -> Result<Vec<OperatorFacts>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.operator, ifnull(o.name, ''), o.role, count(*), sum(h.pick_lines), sum(h.picked_units),
                 sum(h.short_lines), sum(h.packed_units), sum(h.packed_orders), sum(h.pick_refusals + h.pack_refusals)
@@ -322,11 +322,11 @@ fn operators(conn: &Connection, first: i64, last: i64) -> Result<Vec<OperatorFac
             refused_scans: count(r.get(9)?),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<Result<_>>()
 }
 
 /// Days `first..=last` (day numbers) from the counters, oldest first.
-fn day_range(conn: &Connection, first: i64, last: i64) -> Result<Vec<DayFacts>> {
+fn day_range(conn: &Db, first: i64, last: i64) -> Result<Vec<DayFacts>> {
     let mut days: Vec<DayFacts> =
         (first..=last).map(|n| DayFacts { day: day_of_number(n), ..DayFacts::default() }).collect();
     if days.is_empty() {
@@ -372,16 +372,16 @@ fn day_range(conn: &Connection, first: i64, last: i64) -> Result<Vec<DayFacts>> 
 }
 
 /// Per SKU id, units shipped and returned over days `first..=last`.
-fn sku_days(conn: &Connection, first: i64, last: i64) -> Result<HashMap<i64, (u64, u64)>> {
+fn sku_days(conn: &Db, first: i64, last: i64) -> Result<HashMap<i64, (u64, u64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT sku_id, sum(shipped_units), sum(returned_units) FROM sku_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY sku_id",
     )?;
     let rows = stmt.query_map([first, last], |r| Ok((r.get::<_, i64>(0)?, (count(r.get(1)?), count(r.get(2)?)))))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<Result<_>>()
 }
 
 /// The days before today: the KPI window's days and per-SKU window sums.
-fn read_past(conn: &Connection, request: &FactsRequest, key: (NaiveDate, u32, u32, u32, i64)) -> Result<Past> {
+fn read_past(conn: &Db, request: &FactsRequest, key: (NaiveDate, u32, u32, u32, i64)) -> Result<Past> {
     let today = day_number(request.now.date_naive());
     let days = day_range(conn, day_number(request.first_day(request.kpi_days)), today - 1)?;
     let demand = sku_days(conn, day_number(request.first_day(request.demand_days)), today - 1)?;
@@ -400,23 +400,23 @@ fn read_past(conn: &Connection, request: &FactsRequest, key: (NaiveDate, u32, u3
 /// Every catalogue SKU by code with its stock, backorders and last
 /// shipment. `sums` gives per SKU id and stored last day shipped its
 /// (window units, recent shipped, recent returned, last day shipped).
-fn skus(conn: &Connection, sums: impl Fn(i64, Option<i64>) -> (u64, u64, u64, Option<i64>)) -> Result<Vec<SkuFacts>> {
+fn skus(conn: &Db, sums: impl Fn(i64, Option<i64>) -> (u64, u64, u64, Option<i64>)) -> Result<Vec<SkuFacts>> {
     let mut stock: HashMap<i64, (u64, u64)> = HashMap::new();
     let mut stmt = conn.prepare_cached("SELECT sku_id, sum(on_hand), sum(reserved) FROM stock GROUP BY sku_id")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, count(r.get(1)?), count(r.get(2)?))))? {
+    for row in stmt.query_map((), |r| Ok((r.get::<_, i64>(0)?, count(r.get(1)?), count(r.get(2)?))))? {
         let (id, on_hand, reserved) = row?;
         stock.insert(id, (on_hand, reserved));
     }
     let mut backordered: HashMap<i64, u64> = HashMap::new();
     let mut stmt = conn.prepare_cached(BACKORDERED)?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, count(r.get(1)?))))? {
+    for row in stmt.query_map((), |r| Ok((r.get::<_, i64>(0)?, count(r.get(1)?))))? {
         let (id, n) = row?;
         *backordered.entry(id).or_default() += n;
     }
     let mut stmt = conn.prepare_cached(
         "SELECT k.id, k.code, k.title, s.day FROM skus k LEFT JOIN sku_last_shipped s ON s.sku_id = k.id ORDER BY k.code",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map((), |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?))
     })?;
     let mut out = Vec::new();

@@ -1,8 +1,10 @@
 //! The append-only audit trail: one row per state change, written in the same
 //! transaction as the change itself.
 
+use crate::store::db::{Db, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+
+use super::Result;
 
 use crate::domain::{Actor, queue::EventRecord};
 
@@ -11,20 +13,13 @@ pub(super) const APPEND: &str =
     "INSERT INTO events (at_ms, station, operator, kind, subject, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 /// Appends one event.
-pub(super) fn append(
-    conn: &Connection,
-    at_ms: i64,
-    actor: &Actor,
-    kind: &str,
-    subject: &str,
-    details: &str,
-) -> rusqlite::Result<()> {
+pub(super) fn append(conn: &Db, at_ms: i64, actor: &Actor, kind: &str, subject: &str, details: &str) -> Result<()> {
     conn.prepare_cached(APPEND)?.execute(params![at_ms, actor.station, actor.operator, kind, subject, details])?;
     Ok(())
 }
 
 /// The newest `limit` events about `subject`, newest first.
-pub(super) fn for_subject(conn: &Connection, subject: &str, limit: usize) -> rusqlite::Result<Vec<EventRecord>> {
+pub(super) fn for_subject(conn: &Db, subject: &str, limit: usize) -> Result<Vec<EventRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT at_ms, station, operator, kind, details FROM events WHERE subject = ?1 ORDER BY id DESC LIMIT ?2",
     )?;

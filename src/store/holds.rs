@@ -1,8 +1,8 @@
 //! Holds: a supervisor's hold, the release that validates an order again,
 //! and the order as it was received (what validation reads).
 
+use crate::store::db::{Db, OptionalExt, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 
 use super::orders::current_status;
 use super::{Result, Store, StoreError, events, now_ms};
@@ -96,7 +96,7 @@ impl Store {
                 )));
             }
             // What the audit trail shows of an address, before and after.
-            let summary = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<String> {
+            let summary = |tx: &Db| -> Result<String> {
                 tx.query_row(
                     "SELECT customer_name || ', ' || address1 || ', ' || postcode || ' ' || city || ' ' || country
                      FROM orders WHERE id = ?1",
@@ -123,7 +123,7 @@ impl Store {
                  FROM orders o WHERE id = ?1",
                 [number.0],
                 |r| {
-                    let time = |i: usize| -> rusqlite::Result<DateTime<Utc>> {
+                    let time = |i: usize| -> Result<DateTime<Utc>> {
                         Ok(DateTime::from_timestamp(r.get(i)?, 0).unwrap_or_default())
                     };
                     Ok(NewOrder {
@@ -170,7 +170,7 @@ impl Store {
                     requires_shipping: r.get(4)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(Some(order))
     }
 }

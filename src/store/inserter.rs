@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::db::{Db, OptionalExt, Stmt, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::allocation::Allocator;
 use super::orders::{SEARCH_INSERT, search_words, update_order_header};
@@ -28,7 +28,7 @@ pub(super) type Arrival<'o> = (&'o NewOrder, Option<DateTime<Utc>>);
 /// changes only with a strictly newer `updated_at`; a newer cancelled copy
 /// cancels it or flags it (see [`cancelled_at_channel`]).
 pub(super) fn intake<'o>(
-    tx: &Transaction<'_>,
+    tx: &Db,
     allocator: &Allocator<'_>,
     arrivals: impl Iterator<Item = Arrival<'o>>,
     check: &mut dyn FnMut(&NewOrder) -> Verdict,
@@ -122,18 +122,18 @@ pub(super) fn intake<'o>(
 /// [`Inserter::finish`] before committing: it adds the inserted orders to the
 /// per-status counts.
 pub(super) struct Inserter<'tx> {
-    tx: &'tx Transaction<'tx>,
-    order: rusqlite::CachedStatement<'tx>,
-    line: rusqlite::CachedStatement<'tx>,
-    words: rusqlite::CachedStatement<'tx>,
-    event: rusqlite::CachedStatement<'tx>,
+    tx: &'tx Db,
+    order: Stmt<'tx>,
+    line: Stmt<'tx>,
+    words: Stmt<'tx>,
+    event: Stmt<'tx>,
     channels: HashMap<String, i64>,
     skus: HashMap<String, Option<i64>>,
     inserted: HashMap<OrderStatus, i64>,
 }
 
 impl<'tx> Inserter<'tx> {
-    pub(super) fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
+    pub(super) fn new(tx: &'tx Db) -> Result<Self> {
         Ok(Self {
             tx,
             order: tx.prepare_cached(
@@ -142,7 +142,7 @@ impl<'tx> Inserter<'tx> {
                     financial_status, total_minor, currency, note, carrier_service, signature_required, shipped_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                     ?23, ?24, ?25)
-                 ON CONFLICT (channel_id, external_id) DO NOTHING",
+                 ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING id",
             )?,
             line: tx.prepare_cached(
                 "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
@@ -159,7 +159,7 @@ impl<'tx> Inserter<'tx> {
     /// Adds this transaction's inserts to `order_counts`, one row per status.
     pub(super) fn finish(self) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO order_counts (status, n) VALUES (?1, ?2) ON CONFLICT (status) DO UPDATE SET n = n + excluded.n",
+            "INSERT INTO order_counts (status, n) VALUES (?1, ?2) ON CONFLICT (status) DO UPDATE SET n = order_counts.n + excluded.n",
         )?;
         for (status, n) in &self.inserted {
             stmt.execute(params![status.as_str(), n])?;
@@ -217,38 +217,43 @@ impl<'tx> Inserter<'tx> {
         let a = &order.address;
         let customer = sanitize(&a.name);
         let channel_ref = sanitize(&order.channel_ref);
-        let inserted = self.order.execute(params![
-            channel_id,
-            sanitize(&order.external_id),
-            channel_ref,
-            status.as_str(),
-            order.priority,
-            order.created_at.timestamp(),
-            order.updated_at.timestamp(),
-            order.ship_by.timestamp(),
-            customer,
-            sanitize(&a.address1),
-            sanitize(&a.address2),
-            sanitize(&a.city),
-            sanitize(&a.region),
-            sanitize(&a.postcode),
-            sanitize(&a.country),
-            sanitize(&a.phone),
-            sanitize(&a.email),
-            sanitize(&order.service),
-            sanitize(&order.financial_status),
-            order.total_minor,
-            sanitize(&order.currency),
-            sanitize(&order.note),
-            sanitize(&verdict.carrier_service),
-            verdict.signature_required,
-            shipped_at,
-        ])?;
-        if inserted == 0 {
+        let inserted: Option<i64> = self
+            .order
+            .query_row(
+                params![
+                    channel_id,
+                    sanitize(&order.external_id),
+                    channel_ref,
+                    status.as_str(),
+                    order.priority,
+                    order.created_at.timestamp(),
+                    order.updated_at.timestamp(),
+                    order.ship_by.timestamp(),
+                    customer,
+                    sanitize(&a.address1),
+                    sanitize(&a.address2),
+                    sanitize(&a.city),
+                    sanitize(&a.region),
+                    sanitize(&a.postcode),
+                    sanitize(&a.country),
+                    sanitize(&a.phone),
+                    sanitize(&a.email),
+                    sanitize(&order.service),
+                    sanitize(&order.financial_status),
+                    order.total_minor,
+                    sanitize(&order.currency),
+                    sanitize(&order.note),
+                    sanitize(&verdict.carrier_service),
+                    verdict.signature_required,
+                    shipped_at,
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = inserted else {
             return Ok(None);
-        }
+        };
         *self.inserted.entry(status).or_default() += 1;
-        let id = self.tx.last_insert_rowid();
         for (no, line) in order.lines.iter().enumerate() {
             let sku = sanitize(&line.sku);
             let sku_id = self.sku_id(&sku)?;

@@ -1,8 +1,8 @@
 //! Leases: a wave being picked belongs to one station at a time, renewed by
 //! a heartbeat, released when it expires, taken over by a supervisor.
 
+use crate::store::db::{Db, OptionalExt, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::waves::{wave_status, wave_subject};
 use super::{Result, Store, StoreError, events, now_ms};
@@ -30,7 +30,7 @@ impl Store {
                          lease_until_ms = ?4 + ?5
                      WHERE id = ?1 AND status IN ('released', 'picking')
                        AND (lease_until_ms IS NULL OR lease_until_ms <= ?4
-                            OR (lease_station = ?2 AND lease_operator = ?3) OR ?6)",
+                            OR (lease_station = ?2 AND lease_operator = ?3) OR ?6 = 1)",
                 )?
                 .execute(params![wave.0, actor.station, actor.operator, at, lease_ms, take_over])?;
             if changed != 1 {
@@ -44,7 +44,7 @@ impl Store {
                 let orders: Vec<i64> = tx
                     .prepare_cached("SELECT order_id FROM wave_orders WHERE wave_id = ?1 ORDER BY order_id")?
                     .query_map([wave.0], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
+                    .collect::<Result<_>>()?;
                 for id in orders {
                     if tx.execute("UPDATE orders SET status = 'picking' WHERE id = ?1 AND status = 'waved'", [id])? == 1
                     {
@@ -104,7 +104,7 @@ impl Store {
                     "SELECT id, lease_station, lease_operator FROM waves WHERE lease_until_ms IS NOT NULL AND lease_until_ms <= ?1",
                 )?
                 .query_map([at], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             for (id, station, operator) in &expired {
                 tx.execute(
                     "UPDATE waves SET lease_station = NULL, lease_operator = NULL, lease_since_ms = NULL, lease_until_ms = NULL
@@ -119,7 +119,7 @@ impl Store {
     }
 }
 
-pub(super) fn lease_of(conn: &Connection, wave: WaveNumber) -> Result<Option<Lease>> {
+pub(super) fn lease_of(conn: &Db, wave: WaveNumber) -> Result<Option<Lease>> {
     type Row = (Option<String>, Option<String>, Option<i64>, Option<i64>);
     let row: Option<Row> = conn
         .prepare_cached(

@@ -1,7 +1,7 @@
 //! The end-of-day manifest: handing a carrier's packed packages over, and
 //! what the manifest report lists.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::counters::{self, Shipped};
 use super::packing::set_status_at;
@@ -47,8 +47,8 @@ impl Store {
              WHERE s.manifest_id IS NULL AND o.status = 'packed' AND o.channel_cancelled_at IS NULL
              GROUP BY s.carrier ORDER BY s.carrier",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_>>()
     }
 
     /// The end-of-day manifest: hands every packed package of `carrier` not
@@ -66,7 +66,7 @@ impl Store {
                        AND o.channel_cancelled_at IS NULL ORDER BY s.order_id",
                 )?
                 .query_map([carrier], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             let held_back: u32 = tx
                 .prepare_cached(
                     "SELECT count(DISTINCT s.order_id) FROM shipments s JOIN orders o ON o.id = s.order_id
@@ -77,11 +77,11 @@ impl Store {
             if orders.is_empty() {
                 return Err(StoreError::Invalid(format!("no packed {carrier} packages are waiting for a manifest")));
             }
-            tx.execute(
-                "INSERT INTO manifests (carrier, closed_at, closed_by) VALUES (?1, ?2, ?3)",
+            let id: i64 = tx.query_row(
+                "INSERT INTO manifests (carrier, closed_at, closed_by) VALUES (?1, ?2, ?3) RETURNING id",
                 params![carrier, at / 1000, actor.operator],
+                |r| r.get(0),
             )?;
-            let id = tx.last_insert_rowid();
             let mut packages = 0;
             for order in &orders {
                 packages += tx.execute(
@@ -107,7 +107,7 @@ impl Store {
         )?;
         let rows =
             stmt.query_map([id], |r| Ok((OrderNumber(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Packages for the manifest report: those not yet handed over (packed
@@ -135,6 +135,6 @@ impl Store {
                 weight_g: r.get(9)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 }

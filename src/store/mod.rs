@@ -9,9 +9,11 @@ mod allocation;
 mod audit;
 pub mod baseline;
 mod catalog;
+mod copy;
 mod counters;
 mod counts;
 mod dashboard;
+pub mod db;
 mod events;
 mod holds;
 mod inserter;
@@ -20,6 +22,7 @@ mod manifests;
 mod orders;
 mod outbox;
 mod packing;
+mod pg_schema;
 mod picking;
 mod putaway;
 mod queue;
@@ -36,13 +39,16 @@ mod waves;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
+
+use db::Db;
 
 use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, TransitionError};
 
 pub use allocation::{Allocation, AllocationAudit, Reserved};
 pub use audit::{AuditEvent, AuditQuery};
 pub use catalog::{SessionEvent, Totals};
+pub use copy::{CopyProgress, CopyReport, TableRows, Verified};
 pub use counters::OperatorWork;
 pub use dashboard::{DashboardCache, SKU_SECONDS};
 pub use manifests::{ManifestPackage, ManifestRow, ManifestSummary};
@@ -80,14 +86,28 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(String),
     #[error("store error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] db::DbError),
+}
+
+impl StoreError {
+    /// A CHECK, UNIQUE, NOT NULL or foreign-key constraint refused the change.
+    #[must_use]
+    pub fn is_constraint_violation(&self) -> bool {
+        matches!(self, Self::Db(e) if e.is_constraint_violation())
+    }
+
+    /// Other terminals held the database for longer than a write waits.
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Db(e) if e.is_busy())
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// An open packline store.
 pub struct Store {
-    conn: Connection,
+    conn: Db,
     path: PathBuf,
     /// What allocation does with orders stock cannot fill (`[allocation]`).
     policy: BackorderPolicy,
@@ -97,7 +117,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store").field("location", &self.location()).finish_non_exhaustive()
     }
 }
 
@@ -106,6 +126,9 @@ impl Store {
     /// latest schema. A file that is not a packline store, or one written by
     /// a newer packline, is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Self> {
+        if let Some(url) = path.to_str().filter(|p| is_postgres_url(p)) {
+            return Self::open_postgres(url, path);
+        }
         let shown = path.display().to_string();
         let open_err = |reason: String| StoreError::Open { path: shown.clone(), reason };
         if path.is_dir() {
@@ -119,13 +142,36 @@ impl Store {
         conn.busy_handler(Some(wait_for_lock))?;
         schema::check_identity(&conn, &shown)?;
         schema::set_pragmas(&conn, &shown)?;
-        schema::migrate(&conn)?;
         // Queue pages, imports and lookups together use a few dozen statements.
         conn.set_prepared_statement_cache_capacity(64);
+        let conn = Db::sqlite(conn);
+        schema::migrate(&conn)?;
         Ok(Self { conn, path: path.to_owned(), policy: BackorderPolicy::default(), min_shelf_days: 0 })
     }
 
-    /// The file this store lives in.
+    /// Connects to the PostgreSQL database at `url`, migrating it to the
+    /// latest schema; an empty database becomes a packline store.
+    fn open_postgres(url: &str, path: &Path) -> Result<Self> {
+        let shown = redact_url(url);
+        let conn = Db::postgres(url).map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
+        pg_schema::check_identity(&conn, &shown)?;
+        pg_schema::migrate(&conn)?;
+        Ok(Self { conn, path: path.to_owned(), policy: BackorderPolicy::default(), min_shelf_days: 0 })
+    }
+
+    /// Which database the store is in.
+    #[must_use]
+    pub fn backend(&self) -> db::Backend {
+        self.conn.backend()
+    }
+
+    /// Where the store is, fit to show: the file, or the PostgreSQL URL without its password.
+    #[must_use]
+    pub fn location(&self) -> String {
+        self.path.to_str().filter(|p| is_postgres_url(p)).map_or_else(|| self.path.display().to_string(), redact_url)
+    }
+
+    /// The file this store lives in (or the PostgreSQL URL it was opened with).
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
@@ -158,13 +204,13 @@ impl Store {
     /// Changes whenever another connection commits; polled on a tick to notice
     /// other terminals' work without re-reading anything.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        self.conn.data_version()
     }
 
     /// A value from the store's small key-value table.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        use db::OptionalExt;
+        self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
     }
 
     /// Sets a value in the store's small key-value table.
@@ -178,13 +224,40 @@ impl Store {
         })
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committed only if `f` succeeds.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+    /// Runs `f` as one transaction, committed only if `f` succeeds (see
+    /// [`Db::write`]: on PostgreSQL `f` may run more than once).
+    fn write<T>(&mut self, f: impl FnMut(&Db) -> Result<T>) -> Result<T> {
+        self.conn.write(f)
     }
+}
+
+/// Whether `--db` names a PostgreSQL database rather than a file.
+#[must_use]
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// A PostgreSQL URL without its password, for messages and logs.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => format!("{}@{host}", user.split_once(':').map_or(user, |(name, _)| name)),
+        None => authority.to_owned(),
+    };
+    // A password can also come as a query parameter.
+    let tail = tail
+        .split('&')
+        .map(|part| match part.split_once("password=") {
+            Some((before, _)) => format!("{before}password=***"),
+            None => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    format!("{scheme}://{authority}{tail}")
 }
 
 fn describe_open_error(e: &rusqlite::Error) -> String {
@@ -232,8 +305,22 @@ fn now_ms() -> i64 {
 }
 
 /// Reads a status column, turning a corrupt value into an error rather than a panic.
-fn status_from_sql(value: &str) -> rusqlite::Result<OrderStatus> {
-    value
-        .parse()
-        .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
+fn status_from_sql(value: &str) -> Result<OrderStatus> {
+    value.parse().map_err(|e: String| db::bad_column(0, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_lose_their_passwords_when_shown() {
+        assert_eq!(redact_url("postgres://wms:s3cret@db.local:5432/floor"), "postgres://wms@db.local:5432/floor");
+        assert_eq!(
+            redact_url("postgresql://db.local/floor?password=s3cret&sslmode=disable"),
+            "postgresql://db.local/floor?password=***&sslmode=disable"
+        );
+        assert_eq!(redact_url("postgres://wms@db/floor"), "postgres://wms@db/floor");
+        assert!(is_postgres_url("postgres://x/y") && !is_postgres_url("/srv/postgres.db"));
+    }
 }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::db::{Db, OptionalExt, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::allocation::Allocator;
 use super::inserter::{Inserter, intake};
@@ -232,7 +232,7 @@ impl Store {
                     total_minor, currency, carrier_service, signature_required FROM orders WHERE id = ?1",
             [number.0],
             |r| {
-                let parts: Vec<String> = (0..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                let parts: Vec<String> = (0..8).map(|i| r.get(i)).collect::<Result<_>>()?;
                 Ok((
                     parts,
                     r.get::<_, String>(8)?,
@@ -286,7 +286,7 @@ impl Store {
                     free: u32::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         let holds = self
             .conn
             .prepare_cached(
@@ -324,7 +324,7 @@ impl Store {
 /// them to waiting backorders, and a shipped order gets its ship time and is
 /// counted as the manifest counts it. Refused if the order moved meanwhile.
 pub(super) fn transition(
-    tx: &Transaction<'_>,
+    tx: &Db,
     allocator: &Allocator<'_>,
     number: OrderNumber,
     from: OrderStatus,
@@ -343,16 +343,16 @@ pub(super) fn transition(
     Ok(())
 }
 
-pub(super) fn current_status(conn: &rusqlite::Connection, number: OrderNumber) -> Result<OrderStatus> {
+pub(super) fn current_status(conn: &Db, number: OrderNumber) -> Result<OrderStatus> {
     let status: String = conn
         .prepare_cached("SELECT status FROM orders WHERE id = ?1")?
         .query_row([number.0], |r| r.get(0))
         .optional()?
         .ok_or(StoreError::OrderNotFound(number))?;
-    Ok(status_from_sql(&status)?)
+    status_from_sql(&status)
 }
 
-pub(super) fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrder) -> Result<()> {
+pub(super) fn update_order_header(tx: &Db, id: i64, order: &NewOrder) -> Result<()> {
     write_address(tx, id, &order.address)?;
     tx.execute(
         "UPDATE orders SET updated_at = ?2, ship_by = ?3, financial_status = ?4, note = ?5 WHERE id = ?1",
@@ -369,7 +369,7 @@ pub(super) fn update_order_header(tx: &Transaction<'_>, id: i64, order: &NewOrde
 
 /// Replaces an order's shipping address (untrusted text sanitised) and keeps
 /// its search words in step with the customer's name.
-pub(super) fn write_address(tx: &Transaction<'_>, id: i64, a: &Address) -> Result<()> {
+pub(super) fn write_address(tx: &Db, id: i64, a: &Address) -> Result<()> {
     let (old_name, channel_ref): (String, String) =
         tx.query_row("SELECT customer_name, channel_ref FROM orders WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?))

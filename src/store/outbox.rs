@@ -5,8 +5,8 @@
 //! rounded up to the second, so a row never comes due before the time it was
 //! deferred to (a channel's `Retry-After` is honoured, at most a second late).
 
+use crate::store::db::{Db, OptionalExt, Row, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::sync::{ERROR_CHARS, truncate};
 use super::tracking::{clear_open_alert, raise_alert};
@@ -33,15 +33,13 @@ impl Store {
     pub fn outbox_due(&self, channel: &str, kind: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.conn.prepare_cached(&due_sql())?;
         let rows = stmt.query_map(params![channel, kind, now.timestamp(), limit as i64], read_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// SQLite's plan for [`Store::outbox_due`], one line per step (for the
     /// test that it is an index seek, never a scan of the outbox).
     pub fn explain_outbox_due(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", due_sql()))?;
-        let steps = stmt.query_map(params!["shop", "shipment", 0_i64, 10_i64], |r| r.get::<_, String>(3))?;
-        Ok(steps.collect::<rusqlite::Result<_>>()?)
+        self.conn.explain(&due_sql(), params!["shop", "shipment", 0_i64, 10_i64])
     }
 
     /// One row by id.
@@ -178,7 +176,7 @@ impl Store {
 
 /// A failed or pending row made pending again (`to` pending: sent at once)
 /// or skipped, with its alert cleared and the decision audited.
-fn supervisor_decides(tx: &Transaction<'_>, actor: &Actor, id: i64, to: OutboxState, why: &str) -> Result<()> {
+fn supervisor_decides(tx: &Db, actor: &Actor, id: i64, to: OutboxState, why: &str) -> Result<()> {
     let at = now_ms();
     let from = state_of(tx, id)?.ok_or_else(|| missing(id))?;
     let changed = tx
@@ -209,28 +207,25 @@ fn missing(id: i64) -> StoreError {
 }
 
 /// Why a row that had to be pending was not: it does not exist, or its state.
-fn not_pending(tx: &Transaction<'_>, id: i64, what: &str) -> Result<StoreError> {
+fn not_pending(tx: &Db, id: i64, what: &str) -> Result<StoreError> {
     Ok(match state_of(tx, id)? {
         None => missing(id),
         Some(state) => StoreError::Invalid(format!("outbox entry {id} is {state}: it cannot be {what}")),
     })
 }
 
-fn state_of(conn: &Connection, id: i64) -> Result<Option<OutboxState>> {
+fn state_of(conn: &Db, id: i64) -> Result<Option<OutboxState>> {
     let state: Option<String> =
         conn.prepare_cached("SELECT state FROM outbox WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
     state.map(|s| s.parse().map_err(StoreError::Invalid)).transpose()
 }
 
-fn row_by_id(conn: &Connection, id: i64) -> Result<Option<OutboxRow>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
-        .query_row([id], read_row)
-        .optional()?)
+fn row_by_id(conn: &Db, id: i64) -> Result<Option<OutboxRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?.query_row([id], read_row).optional()
 }
 
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
-    let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+fn read_row(r: &Row<'_>) -> Result<OutboxRow> {
+    let time = |i: usize| -> Result<Option<DateTime<Utc>>> {
         Ok(r.get::<_, Option<i64>>(i)?.and_then(|s| DateTime::from_timestamp(s, 0)))
     };
     let state: String = r.get(7)?;
@@ -242,9 +237,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
         payload: r.get(4)?,
         created_at: time(5)?.unwrap_or_default(),
         attempts: r.get::<_, i64>(6)?.max(0) as u32,
-        state: state
-            .parse()
-            .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into()))?,
+        state: state.parse().map_err(|e: String| crate::store::db::bad_column(7, e))?,
         next_attempt_at: time(8)?,
         last_error: r.get(9)?,
         sent_at: time(10)?,

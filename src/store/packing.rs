@@ -2,7 +2,7 @@
 //! scans stored one by one, completing the pack into shipments with their
 //! outbox entry, and the end-of-day manifest.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use crate::store::db::{Db, OptionalExt, params};
 
 use super::{Result, Store, StoreError, counters, events, now_ms, status_from_sql};
 use crate::domain::pack::{PackLine, PackOrder, PackRefusal, PackageInfo};
@@ -256,10 +256,9 @@ impl Store {
     /// Whether an order has a line of `sku` (to tell another order's item
     /// from an item of no order at all).
     pub fn order_has_sku(&self, number: OrderNumber, sku: &str) -> Result<bool> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = ?1 AND sku_code = ?2)")?
-            .query_row(params![number.0, sku], |r| r.get(0))?)
+            .query_row(params![number.0, sku], |r| r.get(0))
     }
 
     /// Units verified per order, counting each scan once (for the crash test).
@@ -267,23 +266,23 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT order_id, sum(qty) FROM pack_scans WHERE undone = 0 GROUP BY order_id ORDER BY order_id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((OrderNumber(r.get(0)?), r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map((), |r| Ok((OrderNumber(r.get(0)?), r.get(1)?)))?;
+        rows.collect::<Result<_>>()
     }
 }
 
 /// Hands out the next number of a never-repeating sequence.
-fn next_serial(tx: &Transaction<'_>, name: &str) -> Result<i64> {
+fn next_serial(tx: &Db, name: &str) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO sequences (name, next) VALUES (?1, 2) ON CONFLICT (name) DO UPDATE SET next = next + 1",
+        "INSERT INTO sequences (name, next) VALUES (?1, 2) ON CONFLICT (name) DO UPDATE SET next = sequences.next + 1",
     )?
     .execute([name])?;
-    Ok(tx.query_row("SELECT next - 1 FROM sequences WHERE name = ?1", [name], |r| r.get(0))?)
+    tx.query_row("SELECT next - 1 FROM sequences WHERE name = ?1", [name], |r| r.get(0))
 }
 
 /// Whether the sales channel cancelled the order after work had started
 /// (the sync flags it; the supervisor decides).
-fn channel_cancelled(conn: &Connection, number: OrderNumber) -> Result<bool> {
+fn channel_cancelled(conn: &Db, number: OrderNumber) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT channel_cancelled_at IS NOT NULL FROM orders WHERE id = ?1")?
         .query_row([number.0], |r| r.get(0))
@@ -291,13 +290,13 @@ fn channel_cancelled(conn: &Connection, number: OrderNumber) -> Result<bool> {
         .unwrap_or(false))
 }
 
-fn read_status(conn: &Connection, number: OrderNumber) -> Result<OrderStatus> {
+fn read_status(conn: &Db, number: OrderNumber) -> Result<OrderStatus> {
     super::orders::current_status(conn, number)
 }
 
 /// A conditional status change with its audit event; refused if the order moved meanwhile.
 pub(super) fn set_status(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     number: OrderNumber,
     from: OrderStatus,
@@ -310,7 +309,7 @@ pub(super) fn set_status(
 /// [`set_status`] with the event at `at_ms`. An order reaching `packed`
 /// counts as packed by the actor (the dashboard's `packed_orders`).
 pub(super) fn set_status_at(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     number: OrderNumber,
     (from, to): (OrderStatus, OrderStatus),
@@ -336,7 +335,7 @@ pub(super) fn set_status_at(
     Ok(())
 }
 
-fn read_order(conn: &Connection, number: OrderNumber) -> Result<PackOrder> {
+fn read_order(conn: &Db, number: OrderNumber) -> Result<PackOrder> {
     let head = conn
         .prepare_cached(
             "SELECT status, channel_ref, customer_name, country, service, carrier_service, ship_by, note, signature_required
@@ -385,7 +384,7 @@ fn read_order(conn: &Connection, number: OrderNumber) -> Result<PackOrder> {
                 dims_mm: [r.get(8)?, r.get(9)?, r.get(10)?],
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     Ok(PackOrder {
         number,
         status: status_from_sql(&status)?,
@@ -404,7 +403,7 @@ fn read_order(conn: &Connection, number: OrderNumber) -> Result<PackOrder> {
     })
 }
 
-fn shipments_of(conn: &Connection, number: OrderNumber) -> Result<Vec<PackageInfo>> {
+fn shipments_of(conn: &Db, number: OrderNumber) -> Result<Vec<PackageInfo>> {
     let mut stmt = conn.prepare_cached(
         "SELECT package_no, packages, carton, coalesce(measured_g, weight_g), carrier, service, tracking, sscc
          FROM shipments WHERE order_id = ?1 ORDER BY package_no",
@@ -421,5 +420,5 @@ fn shipments_of(conn: &Connection, number: OrderNumber) -> Result<Vec<PackageInf
             sscc: r.get(7)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<Result<_>>()
 }

@@ -4,7 +4,7 @@
 //! Every operation checks that the actor's station holds the wave's lease,
 //! so two stations can never pick the same wave at once.
 
-use rusqlite::{Transaction, params};
+use crate::store::db::{Db, params};
 
 use super::allocation::{add_reservation, candidate_slots, drop_reservation};
 use super::stock::move_stock;
@@ -206,7 +206,7 @@ impl Store {
                      JOIN bins b ON b.id = s.bin_id WHERE t.wave_id = ?1 AND t.status = 'open'",
                 )?
                 .query_map([wave.0], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             let mut ranked = Vec::with_capacity(open.len());
             for (stock_id, code) in open {
                 let bin = parse_bin(&code)?;
@@ -225,20 +225,19 @@ impl Store {
 
     /// The SKU a scanned GTIN (14 digits) or SKU code belongs to, if the catalogue knows it.
     pub fn sku_for_code(&self, code: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
+        use crate::store::db::OptionalExt;
+        self.conn
             .prepare_cached(
                 "SELECT k.code FROM gtins g JOIN skus k ON k.id = g.sku_id WHERE g.gtin = ?1
                  UNION ALL SELECT code FROM skus WHERE code = ?1 LIMIT 1",
             )?
             .query_row([code], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 }
 
 /// Refuses unless the actor's station holds a running lease on the wave.
-fn check_lease(tx: &Transaction<'_>, actor: &Actor, wave: WaveNumber) -> Result<()> {
+fn check_lease(tx: &Db, actor: &Actor, wave: WaveNumber) -> Result<()> {
     let lease = super::leases::lease_of(tx, wave)?;
     let now = chrono::Utc::now();
     match lease {
@@ -252,7 +251,7 @@ fn check_lease(tx: &Transaction<'_>, actor: &Actor, wave: WaveNumber) -> Result<
 }
 
 /// The open tasks at a stop (of the order in `tote`, if given), oldest first.
-fn open_tasks(tx: &Transaction<'_>, wave: WaveNumber, stock_id: i64, tote: Option<&str>) -> Result<Vec<OpenTask>> {
+fn open_tasks(tx: &Db, wave: WaveNumber, stock_id: i64, tote: Option<&str>) -> Result<Vec<OpenTask>> {
     let mut stmt = tx.prepare_cached(
         "SELECT t.id, t.order_id, t.line_no, t.qty - t.picked FROM pick_tasks t
          JOIN wave_orders w ON w.wave_id = t.wave_id AND w.order_id = t.order_id
@@ -262,31 +261,31 @@ fn open_tasks(tx: &Transaction<'_>, wave: WaveNumber, stock_id: i64, tote: Optio
     let rows = stmt.query_map(params![wave.0, stock_id, tote], |r| {
         Ok(OpenTask { id: r.get(0)?, order_id: r.get(1)?, line_no: r.get(2)?, left: r.get(3)? })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<Result<_>>()
 }
 
 /// The totes still waiting for units from a stop.
-fn totes_at(tx: &Transaction<'_>, wave: WaveNumber, stock_id: i64) -> Result<Vec<String>> {
+fn totes_at(tx: &Db, wave: WaveNumber, stock_id: i64) -> Result<Vec<String>> {
     let mut stmt = tx.prepare_cached(
         "SELECT DISTINCT w.tote FROM pick_tasks t JOIN wave_orders w ON w.wave_id = t.wave_id AND w.order_id = t.order_id
          WHERE t.wave_id = ?1 AND t.stock_id = ?2 AND t.status = 'open' ORDER BY w.tote",
     )?;
     let rows = stmt.query_map(params![wave.0, stock_id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<Result<_>>()
 }
 
 /// A stock row's bin and SKU codes.
-fn stop_names(tx: &Transaction<'_>, stock_id: i64) -> Result<(String, String)> {
-    Ok(tx
+fn stop_names(tx: &Db, stock_id: i64) -> Result<(String, String)> {
+    tx
         .prepare_cached(
             "SELECT b.code, k.code FROM stock s JOIN bins b ON b.id = s.bin_id JOIN skus k ON k.id = s.sku_id WHERE s.id = ?1",
         )?
-        .query_row([stock_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+        .query_row([stock_id], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 /// An order with no open task left in the wave is `picked` (unless a short
 /// pick left it `short`). Returns whether it just became picked.
-fn settle_order(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: WaveNumber, order_id: i64) -> Result<bool> {
+fn settle_order(tx: &Db, actor: &Actor, at: i64, wave: WaveNumber, order_id: i64) -> Result<bool> {
     let open: i64 = tx.query_row(
         "SELECT count(*) FROM pick_tasks WHERE wave_id = ?1 AND order_id = ?2 AND status = 'open'",
         params![wave.0, order_id],
@@ -305,7 +304,7 @@ fn settle_order(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: WaveNumber, 
 
 /// A wave with no open task left is `picked`; its lease ends. Returns
 /// whether it just finished.
-pub(super) fn settle_wave(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: WaveNumber) -> Result<bool> {
+pub(super) fn settle_wave(tx: &Db, actor: &Actor, at: i64, wave: WaveNumber) -> Result<bool> {
     let open: i64 =
         tx.query_row("SELECT count(*) FROM pick_tasks WHERE wave_id = ?1 AND status = 'open'", [wave.0], |r| r.get(0))?;
     if open > 0 {
@@ -315,7 +314,7 @@ pub(super) fn settle_wave(tx: &Transaction<'_>, actor: &Actor, at: i64, wave: Wa
     let orders: Vec<i64> = tx
         .prepare_cached("SELECT order_id FROM wave_orders WHERE wave_id = ?1")?
         .query_map([wave.0], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     for id in orders {
         settle_order(tx, actor, at, wave, id)?;
     }

@@ -3,7 +3,7 @@
 //! waiting for the SKU are offered them in the same transaction. Also what
 //! open deliveries still bring, for the replenishment list.
 
-use rusqlite::{OptionalExtension, params};
+use crate::store::db::{OptionalExt, params};
 
 use super::receiving::day;
 use super::stock::{ensure_stock_row, move_stock};
@@ -33,7 +33,7 @@ impl Store {
              FROM putaway p JOIN receipts r ON r.id = p.receipt_id JOIN skus k ON k.id = p.sku_id
              WHERE p.qty > 0 ORDER BY p.receipt_id, p.line_no, p.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok(WaitingPutaway {
                 id: r.get(0)?,
                 receipt: r.get(1)?,
@@ -44,7 +44,7 @@ impl Store {
                 qty: u32::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Puts `qty` waiting units into `bin`: they become stock there (a
@@ -98,7 +98,7 @@ impl Store {
              FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id JOIN skus k ON k.id = l.sku_id
              WHERE r.status <> 'closed' GROUP BY k.code HAVING sum(max(l.expected - l.received - l.damaged, 0)) > 0",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+        rows.collect::<Result<_>>()
     }
 }

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::store::db::{Backend, Db, OptionalExt, Row, params};
 use chrono::DateTime;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, status_from_sql};
 use crate::domain::queue::{
@@ -83,8 +83,9 @@ impl PagePlan {
     }
 
     /// The values for `sql`: only the names it uses.
-    fn params<'a>(&'a self, sql: &str, limit: &'a i64) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
-        let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":limit", limit), (":status", &self.status)];
+    fn params<'a>(&'a self, sql: &str, limit: &'a i64) -> Vec<(&'static str, &'a dyn crate::store::db::Param)> {
+        let mut named: Vec<(&'static str, &dyn crate::store::db::Param)> =
+            vec![(":limit", limit), (":status", &self.status)];
         if let Some(reason) = &self.reason {
             named.push((":reason", reason));
         }
@@ -121,14 +122,21 @@ fn key_branches(sort: QueueSort, last: &str, step: &str) -> Vec<String> {
 /// reference (?1, an FTS5 query), or the whole text is a SKU code (?2), known
 /// to the catalogue or not. `UNION ALL`, since `IN` removes duplicates anyway
 /// and a `UNION` made SQLite scan every line in order to merge.
-fn search_sql() -> String {
+fn search_sql(backend: Backend) -> String {
+    // PostgreSQL keeps the words in a plain table with a full-text index.
+    let words = match backend {
+        Backend::Sqlite => "SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1",
+        Backend::Postgres => {
+            "SELECT rowid FROM order_search WHERE ?1 <> '' AND to_tsvector('simple', words) @@ to_tsquery('simple', ?1)"
+        }
+    };
     // Hits are ordered and cut to the limit on the bare order rows first
     // (CROSS JOIN keeps SQLite driving from the hits, not scanning orders);
     // the full queue row, with its per-row look-ups, is built only for the
     // orders kept. A common name with thousands of hits then costs a sort.
     format!(
         "WITH hits(id) AS (
-             SELECT rowid FROM order_search WHERE ?1 <> '' AND order_search MATCH ?1
+             {words}
              UNION ALL SELECT order_id FROM order_lines
                  WHERE sku_id = (SELECT id FROM skus WHERE code = ?2) AND sku_id IS NOT NULL
              UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL),
@@ -141,8 +149,22 @@ fn search_sql() -> String {
 }
 
 /// The values of [`search_sql`] for what was typed.
-fn search_values(text: &str) -> (String, String) {
-    (fts_prefix_query(text), text.trim().to_uppercase())
+fn search_values(text: &str, backend: Backend) -> (String, String) {
+    let words = match backend {
+        Backend::Sqlite => fts_prefix_query(text),
+        Backend::Postgres => ts_prefix_query(text),
+    };
+    (words, text.trim().to_uppercase())
+}
+
+/// The same query for PostgreSQL's `to_tsquery`: `ana:* & lima:*` (each
+/// word is letters and digits only, so nothing in it is query syntax).
+fn ts_prefix_query(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("{}:*", w.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(" & ")
 }
 
 /// An FTS5 query that needs every typed word as a word prefix: `"ana"* "lima"*`.
@@ -156,7 +178,7 @@ fn fts_prefix_query(text: &str) -> String {
         .join(" ")
 }
 
-fn read_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+fn read_row(r: &Row<'_>) -> Result<QueueRow> {
     let holds: Option<String> = r.get(11)?;
     Ok(QueueRow {
         id: r.get(0)?,
@@ -174,8 +196,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
     })
 }
 
-pub(super) fn row_by_id(conn: &Connection, id: i64) -> Result<Option<QueueRow>> {
-    Ok(conn.prepare_cached(&format!("{ROW_SELECT} WHERE o.id = ?1"))?.query_row([id], read_row).optional()?)
+pub(super) fn row_by_id(conn: &Db, id: i64) -> Result<Option<QueueRow>> {
+    conn.prepare_cached(&format!("{ROW_SELECT} WHERE o.id = ?1"))?.query_row([id], read_row).optional()
 }
 
 impl Store {
@@ -223,10 +245,8 @@ impl Store {
         for status in statuses(query.filter) {
             let plan = PagePlan::new(query, status);
             for sql in &plan.statements {
-                let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
                 let named = plan.params(sql, &limit);
-                let steps = stmt.query_map(named.as_slice(), |r| r.get::<_, String>(3))?;
-                plans.push(steps.collect::<rusqlite::Result<Vec<_>>>()?);
+                plans.push(self.conn.explain(sql, named.as_slice())?);
             }
         }
         Ok(plans)
@@ -238,7 +258,7 @@ impl Store {
             "SELECT h.reason, count(DISTINCT h.order_id) FROM order_holds h JOIN orders o ON o.id = h.order_id
              WHERE h.released_at IS NULL AND o.status = 'held' GROUP BY h.reason",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let rows = stmt.query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut counts = BTreeMap::new();
         for row in rows {
             let (reason, n) = row?;
@@ -253,18 +273,16 @@ impl Store {
     pub fn status_counts(&self) -> Result<StatusCounts> {
         let mut stmt = self.conn.prepare_cached("SELECT status, n FROM order_counts WHERE n > 0")?;
         let counts = stmt
-            .query_map([], |r| Ok((status_from_sql(&r.get::<_, String>(0)?)?, r.get::<_, i64>(1)? as u64)))?
-            .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+            .query_map((), |r| Ok((status_from_sql(&r.get::<_, String>(0)?)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<BTreeMap<_, _>>>()?;
         Ok(StatusCounts(counts))
     }
 
     /// SQLite's query plan for a text search (a diagnostic: the tests check
     /// that no table is scanned whole).
     pub fn explain_search(&self, text: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", search_sql()))?;
-        let (by_words, sku) = search_values(text);
-        let steps = stmt.query_map(params![by_words, sku, 200], |r| r.get::<_, String>(3))?;
-        Ok(steps.collect::<rusqlite::Result<Vec<_>>>()?)
+        let (by_words, sku) = search_values(text, self.conn.backend());
+        self.conn.explain(&search_sql(self.conn.backend()), params![by_words, sku, 200])
     }
 
     /// Orders matching a search, at most `limit`: open orders first (earliest
@@ -276,9 +294,9 @@ impl Store {
         let rows = match query {
             SearchQuery::Number(number) => row_by_id(&self.conn, number.0)?.into_iter().collect(),
             SearchQuery::Text(text) => {
-                let mut stmt = self.conn.prepare_cached(&search_sql())?;
-                let (by_words, sku) = search_values(text);
-                stmt.query_map(params![by_words, sku, limit], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+                let mut stmt = self.conn.prepare_cached(&search_sql(self.conn.backend()))?;
+                let (by_words, sku) = search_values(text, self.conn.backend());
+                stmt.query_map(params![by_words, sku, limit], read_row)?.collect::<Result<Vec<_>>>()?
             }
         };
         Ok(rows)

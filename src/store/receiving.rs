@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use crate::store::db::{Db, OptionalExt, params};
 
 use super::{Result, Store, StoreError, events, now_ms};
 use crate::domain::Actor;
@@ -48,7 +48,7 @@ impl Store {
              WHERE r.status <> 'closed'
              GROUP BY r.id ORDER BY r.expected_on IS NULL, r.expected_on, r.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok(ReceiptSummary {
                 id: r.get(0)?,
                 reference: r.get(1)?,
@@ -61,24 +61,23 @@ impl Store {
                 damaged: r.get::<_, i64>(8)?.max(0) as u64,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// One delivery with its lines and announced packages.
     pub fn receipt_view(&self, id: i64) -> Result<ReceiptView> {
-        let tx = self.conn.unchecked_transaction()?;
-        let view = view(&tx, id)?;
-        tx.finish()?;
-        Ok(view)
+        self.conn.read(|tx| {
+            let view = view(tx, id)?;
+            Ok(view)
+        })
     }
 
     /// The delivery that announced package `sscc`, if any.
     pub fn receipt_for_sscc(&self, sscc: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT receipt_id FROM receipt_packages WHERE sscc = ?1 LIMIT 1")?
             .query_row([sscc], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 
     /// Counts units of one SKU onto a delivery: good units wait for putaway,
@@ -112,7 +111,7 @@ impl Store {
                      WHERE sscc = ?1 ORDER BY line_no, lot",
                 )?
                 .query_map([sscc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             let Some(&(receipt, ..)) = rows.first() else {
                 return Err(StoreError::Invalid(format!(
                     "package {sscc} is on no expected delivery; open the delivery and scan its items"
@@ -185,7 +184,7 @@ impl Store {
                 .query_map(params![receipt, last_id, sscc], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             let at = now_ms();
             let mut taken = Vec::new();
             for (id, line_no, qty, damaged, putaway_id) in scans {
@@ -277,7 +276,7 @@ impl Store {
 /// Counts units onto a line: good units to putaway, damaged to the line's
 /// damaged count; records the scan and moves the delivery to `receiving`.
 fn count_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     at: i64,
     receipt: i64,
@@ -322,7 +321,7 @@ fn count_in(
         tx.execute(
             "INSERT INTO putaway (receipt_id, line_no, sku_id, lot, expires_on, qty) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (receipt_id, line_no, ifnull(lot, '')) DO UPDATE
-                 SET qty = qty + excluded.qty, expires_on = coalesce(expires_on, excluded.expires_on)",
+                 SET qty = putaway.qty + excluded.qty, expires_on = coalesce(putaway.expires_on, excluded.expires_on)",
             params![receipt, line_no, sku_id, units.lot, expires, qty],
         )?;
         putaway_id = Some(tx.query_row(
@@ -341,7 +340,7 @@ fn count_in(
 }
 
 /// The delivery's reference, if it is still open; else a clear refusal.
-fn open_receipt(tx: &Transaction<'_>, receipt: i64) -> Result<String> {
+fn open_receipt(tx: &Db, receipt: i64) -> Result<String> {
     let row: Option<(String, String)> = tx
         .prepare_cached("SELECT reference, status FROM receipts WHERE id = ?1")?
         .query_row([receipt], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -357,7 +356,7 @@ fn open_receipt(tx: &Transaction<'_>, receipt: i64) -> Result<String> {
 
 /// The line of `sku` on the delivery, added (expected 0) when the SKU came
 /// unannounced; and whether it was.
-fn line_for(tx: &Transaction<'_>, receipt: i64, sku: &str) -> Result<(i64, bool)> {
+fn line_for(tx: &Db, receipt: i64, sku: &str) -> Result<(i64, bool)> {
     let sku_id: i64 = tx
         .query_row("SELECT id FROM skus WHERE code = ?1", [sku], |r| r.get(0))
         .optional()?
@@ -384,7 +383,7 @@ fn line_for(tx: &Transaction<'_>, receipt: i64, sku: &str) -> Result<(i64, bool)
     Ok((line_no, true))
 }
 
-fn view(tx: &Transaction<'_>, id: i64) -> Result<ReceiptView> {
+fn view(tx: &Db, id: i64) -> Result<ReceiptView> {
     let head: Option<(String, String, Option<String>, String)> = tx
         .prepare_cached("SELECT reference, supplier, expected_on, status FROM receipts WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -406,14 +405,14 @@ fn view(tx: &Transaction<'_>, id: i64) -> Result<ReceiptView> {
                 reason: r.get(6)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let packages = tx
         .prepare_cached(
-            "SELECT sscc, sum(qty), max(received_at IS NOT NULL) FROM receipt_packages WHERE receipt_id = ?1
-             GROUP BY sscc ORDER BY min(rowid)",
+            "SELECT sscc, sum(qty), max(CASE WHEN received_at IS NOT NULL THEN 1 ELSE 0 END) FROM receipt_packages WHERE receipt_id = ?1
+             GROUP BY sscc ORDER BY min(line_no), sscc",
         )?
         .query_map([id], |r| Ok(PackageView { sscc: r.get(0)?, units: r.get(1)?, received: r.get(2)? }))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     Ok(ReceiptView {
         id,
         reference,
@@ -425,14 +424,8 @@ fn view(tx: &Transaction<'_>, id: i64) -> Result<ReceiptView> {
     })
 }
 
-fn receipt_status(text: &str) -> rusqlite::Result<ReceiptStatus> {
-    ReceiptStatus::parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("bad receipt status {text}").into(),
-        )
-    })
+fn receipt_status(text: &str) -> Result<ReceiptStatus> {
+    ReceiptStatus::parse(text).ok_or_else(|| crate::store::db::bad_column(0, format!("bad receipt status {text}")))
 }
 
 pub(super) fn day(text: Option<String>) -> Option<chrono::NaiveDate> {

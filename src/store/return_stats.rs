@@ -17,8 +17,8 @@
 //! left to itself SQLite would scan every order line instead); `rma_units` and `rmas` are scanned whole
 //! (returns are a few percent of orders).
 
+use crate::store::db::params;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
 use super::{Result, Store};
 use crate::domain::OrderNumber;
@@ -87,7 +87,7 @@ impl Store {
                     closed_at: r.get::<_, Option<i64>>(8)?.and_then(|t| DateTime::from_timestamp(t, 0)),
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         let mut reasons = self.conn.prepare_cached(RMA_REASONS)?;
         for row in &mut rows {
             let counted = reasons.query_map([row.rma.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
@@ -116,20 +116,18 @@ impl Store {
         let rows = stmt.query_map(params![ceil_millis(from), ceil_millis(to)], |r| {
             Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0).unsigned_abs()))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// The query plan of the shipped units per SKU, one line per step.
     pub fn explain_units_shipped_between(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {SHIPPED}"))?;
-        let rows = stmt.query_map([0_i64, 0], |r| r.get::<_, String>(3))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.explain(SHIPPED, [0_i64, 0])
     }
 
     fn sku_counts(&self, sql: &str, from: i64, to: i64) -> Result<Vec<(String, u64)>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0).unsigned_abs())))?;
-        let mut counts: Vec<(String, u64)> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut counts: Vec<(String, u64)> = rows.collect::<Result<_>>()?;
         counts.sort();
         Ok(counts)
     }

@@ -3,7 +3,7 @@
 //! have), restocking into a bin with its ledger entry and backorders filled
 //! at once, and closing with the refund recommendation for export.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use crate::store::db::{Db, OptionalExt, params};
 
 use super::stock::{ensure_stock_row, move_stock};
 use super::{Result, Store, StoreError, counters, events, now_ms};
@@ -122,7 +122,7 @@ impl Store {
                         "SELECT {column} FROM pack_scans WHERE order_id = ?1 AND line_no = ?2 AND undone = 0 AND {column} IS NOT NULL"
                     ))?
                     .query_map(params![view.order.0, line.line_no], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
+                    .collect::<Result<_>>()?;
                 if !packed.is_empty() && !packed.contains(value) {
                     return Ok(Err(ReturnRefusal::WrongLotOrSerial { sku: unit.sku.clone(), what, value: value.clone() }));
                 }
@@ -184,7 +184,7 @@ impl Store {
                        AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.bin_id = b.id AND s.on_hand > 0)
                      ORDER BY b.code LIMIT 1",
                 )?
-                .query_row([], |r| r.get(0))
+                .query_row((), |r| r.get(0))
                 .optional()?,
         };
         code.map(|c: String| c.parse().map_err(StoreError::Invalid)).transpose()
@@ -265,7 +265,7 @@ fn rma_subject(rma: RmaNumber) -> String {
     format!("rma:{}", rma.0)
 }
 
-fn require_shipped(conn: &Connection, order: OrderNumber) -> Result<()> {
+fn require_shipped(conn: &Db, order: OrderNumber) -> Result<()> {
     let status = super::orders::current_status(conn, order)?;
     if SHIPPED.contains(&status) {
         Ok(())
@@ -275,28 +275,30 @@ fn require_shipped(conn: &Connection, order: OrderNumber) -> Result<()> {
 }
 
 fn insert_rma(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     order: OrderNumber,
     status: RmaStatus,
     announced: bool,
     note: &str,
 ) -> Result<RmaNumber> {
-    tx.prepare_cached(
-        "INSERT INTO rmas (order_id, status, announced, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        order.0,
-        status.as_str(),
-        announced,
-        now_ms() / 1000,
-        actor.operator,
-        crate::domain::text::sanitize(note)
-    ])?;
-    Ok(RmaNumber(tx.last_insert_rowid()))
+    let id = tx.query_row(
+        "INSERT INTO rmas (order_id, status, announced, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         RETURNING id",
+        params![
+            order.0,
+            status.as_str(),
+            announced,
+            now_ms() / 1000,
+            actor.operator,
+            crate::domain::text::sanitize(note)
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(RmaNumber(id))
 }
 
-fn read_view(conn: &Connection, rma: RmaNumber) -> Result<ReturnView> {
+fn read_view(conn: &Db, rma: RmaNumber) -> Result<ReturnView> {
     let head: Option<(i64, String, bool)> = conn
         .prepare_cached("SELECT order_id, status, announced FROM rmas WHERE id = ?1")?
         .query_row([rma.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -324,7 +326,7 @@ fn read_view(conn: &Connection, rma: RmaNumber) -> Result<ReturnView> {
                 returned: r.get(5)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let units = conn
         .prepare_cached(
             "SELECT u.id, l.sku_code, u.reason, u.grade, u.disposition, u.lot, u.serial, u.note, u.refund_minor,

@@ -33,7 +33,7 @@ impl Store {
         self.write(|tx| {
             let at = now_ms();
             events::append(tx, at, actor, SCAN_REFUSED, &subject, &details)?;
-            Ok(counters::refused(tx, at, &actor.operator, &subject)?)
+            counters::refused(tx, at, &actor.operator, &subject)
         })
     }
 }

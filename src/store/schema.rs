@@ -1,6 +1,8 @@
 //! Pragmas, identity checks and append-only migrations tracked in `user_version`.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
+
+use super::db::Db;
 
 use super::{APPLICATION_ID, Result, Store, StoreError};
 
@@ -75,10 +77,9 @@ impl Store {
     /// diagnostics and the store tests: most are per connection, so another
     /// connection on the same file cannot see them).
     pub fn pragmas(&self) -> Result<Pragmas> {
-        let int =
-            |name: &str| -> rusqlite::Result<i64> { self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)) };
+        let int = |name: &str| -> Result<i64> { self.conn.query_row(&format!("PRAGMA {name}"), (), |r| r.get(0)) };
         Ok(Pragmas {
-            journal_mode: self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+            journal_mode: self.conn.query_row("PRAGMA journal_mode", (), |r| r.get(0))?,
             synchronous: int("synchronous")?,
             foreign_keys: int("foreign_keys")? == 1,
             // The store's own busy handler replaces SQLite's busy timeout
@@ -90,20 +91,24 @@ impl Store {
 
 /// Applies every migration newer than the store, each in its own transaction
 /// together with its version bump.
-pub(super) fn migrate(conn: &Connection) -> Result<()> {
+pub(super) fn migrate(db: &Db) -> Result<()> {
     loop {
         // The version is read inside the write lock, so two terminals starting
         // at once cannot both apply the same migration.
-        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let Some(sql) = MIGRATIONS.get(current as usize) else {
+        let applied = db.write(|tx| {
+            let current: i64 = tx.query_row("PRAGMA user_version", (), |r| r.get(0))?;
+            let Some(sql) = MIGRATIONS.get(current as usize) else {
+                return Ok(None);
+            };
+            let version = current + 1;
+            tx.execute_batch(sql)?;
+            // PRAGMA values cannot be bound parameters; both are integers we own.
+            tx.execute_batch(&format!("PRAGMA user_version = {version}; PRAGMA application_id = {APPLICATION_ID};"))?;
+            Ok(Some(version))
+        })?;
+        let Some(version) = applied else {
             return Ok(());
         };
-        let version = current + 1;
-        tx.execute_batch(sql)?;
-        // PRAGMA values cannot be bound parameters; both are integers we own.
-        tx.execute_batch(&format!("PRAGMA user_version = {version}; PRAGMA application_id = {APPLICATION_ID};"))?;
-        tx.commit()?;
         tracing::info!(version, "store migrated");
     }
 }

@@ -13,8 +13,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::db::{Db, Row};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Row};
 
 use super::{Result, Store};
 use crate::domain::{Bin, BinCode, Zone};
@@ -54,7 +54,7 @@ const CATALOGUE: &str = "SELECT id, code FROM skus ORDER BY code";
 
 const PLACEMENTS: &str = "SELECT k.code, b.code, b.zone, sum(s.on_hand)
     FROM stock s JOIN bins b ON b.id = s.bin_id JOIN skus k ON k.id = s.sku_id
-    GROUP BY s.sku_id, s.bin_id
+    GROUP BY k.code, b.code, b.zone
     HAVING sum(s.on_hand) > 0
     ORDER BY k.code, b.code";
 
@@ -66,77 +66,74 @@ impl Store {
     /// Every catalogue SKU with the units shipped since `since` (0 for none),
     /// by SKU code. See the module docs for what counts as shipped.
     pub fn units_shipped_since(&self, since: DateTime<Utc>) -> Result<Vec<(String, u64)>> {
-        Ok(units_shipped(&self.conn, since)?)
+        units_shipped(&self.conn, since)
     }
 
     /// Stock on hand per (SKU, bin) with the bin's zone, all lots together;
     /// rows with nothing on hand are left out. By SKU code, then bin code.
     pub fn stock_placements(&self) -> Result<Vec<StockPlacement>> {
-        Ok(placements(&self.conn)?)
+        placements(&self.conn)
     }
 
     /// Bins with no units on hand (no stock row, or only empty ones), with
     /// their zones, by bin code.
     pub fn free_bins(&self) -> Result<Vec<Bin>> {
-        Ok(free_bins(&self.conn)?)
+        free_bins(&self.conn)
     }
 
     /// The three reads above in one read transaction, so a put-away
     /// committed meanwhile cannot make a bin both occupied and free.
     pub fn slotting_inputs(&self, since: DateTime<Utc>) -> Result<SlottingInputs> {
-        let tx = self.conn.unchecked_transaction()?;
-        let inputs = SlottingInputs {
-            units: units_shipped(&tx, since)?,
-            placements: placements(&tx)?,
-            free_bins: free_bins(&tx)?,
-        };
-        tx.finish()?;
-        Ok(inputs)
+        self.conn.read(|tx| {
+            let inputs = SlottingInputs {
+                units: units_shipped(tx, since)?,
+                placements: placements(tx)?,
+                free_bins: free_bins(tx)?,
+            };
+            Ok(inputs)
+        })
     }
 
     /// The query plan of the shipped lines behind
     /// [`Store::units_shipped_since`], one line per step (for the test that
     /// it seeks the window and scans nothing).
     pub fn explain_units_shipped(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {SHIPPED_LINES}"))?;
-        let rows = stmt.query_map([0_i64], |r| r.get::<_, String>(3))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.explain(SHIPPED_LINES, [0_i64])
     }
 }
 
-fn units_shipped(conn: &Connection, since: DateTime<Utc>) -> rusqlite::Result<Vec<(String, u64)>> {
+fn units_shipped(conn: &Db, since: DateTime<Utc>) -> Result<Vec<(String, u64)>> {
     let mut units: HashMap<i64, u64> = HashMap::new();
-    let mut stmt = conn.prepare_cached(SHIPPED_LINES)?;
-    let mut lines = stmt.query([since.timestamp()])?;
-    while let Some(line) = lines.next()? {
+    conn.query_each(SHIPPED_LINES, [since.timestamp()], |line| {
         *units.entry(line.get(0)?).or_default() += line.get::<_, i64>(1)?.max(0) as u64;
-    }
+        Ok(())
+    })?;
     let mut stmt = conn.prepare_cached(CATALOGUE)?;
-    let skus = stmt.query_map([], |r| {
+    let skus = stmt.query_map((), |r| {
         let id: i64 = r.get(0)?;
         Ok((r.get::<_, String>(1)?, units.get(&id).copied().unwrap_or(0)))
     })?;
     skus.collect()
 }
 
-fn placements(conn: &Connection) -> rusqlite::Result<Vec<StockPlacement>> {
+fn placements(conn: &Db) -> Result<Vec<StockPlacement>> {
     let mut stmt = conn.prepare_cached(PLACEMENTS)?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map((), |r| {
         Ok(StockPlacement { sku: r.get(0)?, bin: bin_at(r, 1)?, on_hand: r.get::<_, i64>(3)?.max(0) as u64 })
     })?;
     rows.collect()
 }
 
-fn free_bins(conn: &Connection) -> rusqlite::Result<Vec<Bin>> {
+fn free_bins(conn: &Db) -> Result<Vec<Bin>> {
     let mut stmt = conn.prepare_cached(FREE_BINS)?;
-    let rows = stmt.query_map([], |r| bin_at(r, 0))?;
+    let rows = stmt.query_map((), |r| bin_at(r, 0))?;
     rows.collect()
 }
 
 /// The bin whose code is in column `i` and zone in column `i + 1`; a corrupt
 /// value is an error, not a panic.
-fn bin_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Bin> {
-    let bad = |e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
+fn bin_at(r: &Row<'_>, i: usize) -> Result<Bin> {
+    let bad = |e: String| crate::store::db::bad_column(i, e);
     let code: BinCode = r.get::<_, String>(i)?.parse().map_err(bad)?;
     let zone: Zone = r.get::<_, String>(i + 1)?.parse().map_err(bad)?;
     Ok(Bin { code, zone })

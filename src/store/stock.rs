@@ -2,7 +2,7 @@
 //! changed-row count (never read-then-write), backed by CHECK constraints, and
 //! recorded in the movement ledger and the audit trail.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use crate::store::db::{Db, OptionalExt, params};
 
 use super::{Result, Store, StoreError, events, now_ms};
 use crate::domain::{Actor, BinCode};
@@ -150,7 +150,7 @@ impl Store {
                  SELECT stock_id, sum(delta_on_hand) AS oh, sum(delta_reserved) AS rs FROM movements GROUP BY stock_id
              ) m ON m.stock_id = s.id
              WHERE s.on_hand <> coalesce(m.oh, 0) OR s.reserved <> coalesce(m.rs, 0)",
-            [],
+            (),
             |r| r.get(0),
         )?;
         Ok(n as u64)
@@ -158,7 +158,7 @@ impl Store {
 }
 
 /// Turns "no row changed" into a clear shortage error.
-fn require(tx: &Transaction<'_>, stock_id: i64, bin: BinCode, sku: &str, wanted: i64, changed: bool) -> Result<()> {
+fn require(tx: &Db, stock_id: i64, bin: BinCode, sku: &str, wanted: i64, changed: bool) -> Result<()> {
     if changed {
         return Ok(());
     }
@@ -168,7 +168,7 @@ fn require(tx: &Transaction<'_>, stock_id: i64, bin: BinCode, sku: &str, wanted:
 }
 
 /// The stock row for (bin, SKU, lot), created empty if needed, and the SKU's id.
-pub(super) fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lot: Option<&str>) -> Result<(i64, i64)> {
+pub(super) fn ensure_stock_row(tx: &Db, bin: BinCode, sku: &str, lot: Option<&str>) -> Result<(i64, i64)> {
     let bin_code = bin.to_string();
     let bin_id: i64 = tx
         .query_row("SELECT id FROM bins WHERE code = ?1", [&bin_code], |r| r.get(0))
@@ -206,7 +206,7 @@ pub(super) fn ensure_stock_row(tx: &Transaction<'_>, bin: BinCode, sku: &str, lo
 
 /// Applies a change only if the row stays valid, with its audit event;
 /// returns whether it did.
-fn apply(tx: &Transaction<'_>, actor: &Actor, stock_id: i64, change: &Change<'_>) -> Result<bool> {
+fn apply(tx: &Db, actor: &Actor, stock_id: i64, change: &Change<'_>) -> Result<bool> {
     let at = now_ms();
     if !move_stock(tx, at, stock_id, change.on_hand, change.reserved, change.kind, change.reference)? {
         return Ok(false);
@@ -221,7 +221,7 @@ fn apply(tx: &Transaction<'_>, actor: &Actor, stock_id: i64, change: &Change<'_>
 /// CHECK constraints, which stay as the last line. Callers write the audit
 /// event (allocation writes one per order, not one per row).
 pub(super) fn move_stock(
-    tx: &Transaction<'_>,
+    tx: &Db,
     at_ms: i64,
     stock_id: i64,
     on_hand: i64,

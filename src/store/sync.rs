@@ -2,8 +2,8 @@
 //! of channel orders together with the cursor that follows it, and the lease
 //! that lets one worker per store run the sync.
 
+use crate::store::db::{Db, OptionalExt, Row, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::allocation::Allocator;
 use super::inserter::intake;
@@ -135,8 +135,7 @@ impl Store {
     pub fn sync_health(&self) -> Result<SyncHealth> {
         let sql =
             format!("{CHANNEL_SELECT} FROM channel_sync s JOIN channels c ON c.id = s.channel_id ORDER BY c.code");
-        let mut channels =
-            self.conn.prepare_cached(&sql)?.query_map([], read_channel)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut channels = self.conn.prepare_cached(&sql)?.query_map((), read_channel)?.collect::<Result<Vec<_>>>()?;
         let mut health = SyncHealth::default();
         // Per channel, by the (state, channel, ...) index: only the pending
         // and failed entries are read, never the sent history.
@@ -186,9 +185,7 @@ impl Store {
     /// SQLite's plan for the outbox counts of [`Store::sync_health`] (for
     /// the test that they read the index, never the outbox itself).
     pub fn explain_sync_health(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {OUTBOX_COUNTS}"))?;
-        let steps = stmt.query_map(["pending"], |r| r.get::<_, String>(3))?;
-        Ok(steps.collect::<rusqlite::Result<_>>()?)
+        self.conn.explain(OUTBOX_COUNTS, ["pending"])
     }
 
     /// Takes or renews the sync lease for the actor's station until `lease_ms`
@@ -201,7 +198,7 @@ impl Store {
         }
         self.write(|tx| {
             let at = now_ms();
-            tx.execute("INSERT INTO sync_lease (id) VALUES (1) ON CONFLICT (id) DO NOTHING", [])?;
+            tx.execute("INSERT INTO sync_lease (id) VALUES (1) ON CONFLICT (id) DO NOTHING", ())?;
             let previous = lease(tx)?;
             let changed = tx
                 .prepare_cached(
@@ -245,7 +242,7 @@ impl Store {
 /// on the floor or beyond (`channel_cancelled_at`, a `channel_cancelled`
 /// alert, an event), its status unchanged.
 pub(super) fn cancelled_at_channel(
-    tx: &Transaction<'_>,
+    tx: &Db,
     allocator: &Allocator<'_>,
     id: i64,
     cancelled_at: DateTime<Utc>,
@@ -288,7 +285,7 @@ pub(super) fn cancelled_at_channel(
 /// taken out of it and cancelled: its pick tasks are dropped, its tote is
 /// free, its stock goes back (a wave left empty is cancelled). `false` if
 /// its wave has started: then it is flagged instead.
-fn take_out_of_wave(tx: &Transaction<'_>, allocator: &Allocator<'_>, number: OrderNumber) -> Result<bool> {
+fn take_out_of_wave(tx: &Db, allocator: &Allocator<'_>, number: OrderNumber) -> Result<bool> {
     let wave: Option<i64> = tx
         .prepare_cached(
             "SELECT w.id FROM wave_orders o JOIN waves w ON w.id = o.wave_id
@@ -348,7 +345,7 @@ fn channel_subject(code: &str) -> String {
 
 /// The channel's id, with its sync record created on demand; an unknown
 /// channel is refused.
-fn sync_row(tx: &Transaction<'_>, code: &str) -> Result<i64> {
+fn sync_row(tx: &Db, code: &str) -> Result<i64> {
     let id: i64 = tx
         .prepare_cached("SELECT id FROM channels WHERE code = ?1")?
         .query_row([code], |r| r.get(0))
@@ -361,7 +358,7 @@ fn sync_row(tx: &Transaction<'_>, code: &str) -> Result<i64> {
     Ok(id)
 }
 
-fn state_of(tx: &Transaction<'_>, channel_id: i64) -> Result<ChannelState> {
+fn state_of(tx: &Db, channel_id: i64) -> Result<ChannelState> {
     let state: String = tx
         .prepare_cached("SELECT state FROM channel_sync WHERE channel_id = ?1")?
         .query_row([channel_id], |r| r.get(0))?;
@@ -369,7 +366,7 @@ fn state_of(tx: &Transaction<'_>, channel_id: i64) -> Result<ChannelState> {
 }
 
 /// A successful contact: state `ok`; a token that works again clears its alert.
-fn succeeded(tx: &Transaction<'_>, channel_id: i64, code: &str, at: DateTime<Utc>) -> Result<()> {
+fn succeeded(tx: &Db, channel_id: i64, code: &str, at: DateTime<Utc>) -> Result<()> {
     let previous = state_of(tx, channel_id)?;
     tx.prepare_cached(
         "UPDATE channel_sync SET last_pull_at = ?2, last_success_at = ?2, state = 'ok' WHERE channel_id = ?1",
@@ -393,8 +390,8 @@ const OUTBOX_COUNTS: &str =
 const CHANNEL_SELECT: &str = "SELECT c.code, c.name, c.kind, s.cursor, s.last_pull_at, s.last_success_at,
         coalesce(s.orders_imported, 0), coalesce(s.state, 'ok'), s.last_error, s.last_error_at";
 
-fn read_channel(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChannelSync> {
-    let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+fn read_channel(r: &Row<'_>) -> Result<ChannelSync> {
+    let time = |i: usize| -> Result<Option<DateTime<Utc>>> {
         Ok(r.get::<_, Option<i64>>(i)?.and_then(|s| DateTime::from_timestamp(s, 0)))
     };
     let state: String = r.get(7)?;
@@ -406,9 +403,7 @@ fn read_channel(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChannelSync> {
         last_pull_at: time(4)?,
         last_success_at: time(5)?,
         orders_imported: r.get::<_, i64>(6)?.max(0) as u64,
-        state: state
-            .parse()
-            .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into()))?,
+        state: state.parse().map_err(|e: String| crate::store::db::bad_column(7, e))?,
         last_error: r.get(8)?,
         last_error_at: time(9)?,
         pending: 0,
@@ -417,10 +412,10 @@ fn read_channel(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChannelSync> {
 }
 
 /// The sync lease as stored (running or expired), `None` when free.
-fn lease(conn: &Connection) -> Result<Option<SyncWorker>> {
+fn lease(conn: &Db) -> Result<Option<SyncWorker>> {
     let row: Option<(Option<String>, Option<i64>, Option<i64>)> = conn
         .prepare_cached("SELECT station, since_ms, until_ms FROM sync_lease WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let time = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or_default();
     Ok(match row {

@@ -1,8 +1,8 @@
 //! Carrier tracking: the packages still on their way, the events their
 //! carrier reports, the order statuses that follow, and alerts.
 
+use crate::store::db::{Db, OptionalExt, params};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Result, Store, StoreError, events, now_ms, status_from_sql};
 use crate::domain::sync::{Alert, TrackedPackage, TrackingEvent, TrackingStatus, TrackingUpdate};
@@ -37,15 +37,13 @@ impl Store {
                 events_seen: r.get::<_, i64>(6)?.max(0) as u32,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// SQLite's plan for [`Store::packages_to_track`] (for the test that it
     /// seeks the orders on their way, never scanning a table).
     pub fn explain_packages_to_track(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {TO_TRACK}"))?;
-        let steps = stmt.query_map(params![0_i64, 10_i64], |r| r.get::<_, String>(3))?;
-        Ok(steps.collect::<rusqlite::Result<_>>()?)
+        self.conn.explain(TO_TRACK, params![0_i64, 10_i64])
     }
 
     /// Records a package's new events (already recorded ones are ignored)
@@ -151,7 +149,7 @@ impl Store {
                 expected_delivery: r.get::<_, Option<String>>(3)?.and_then(|d| d.parse().ok()),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Open alerts, newest first.
@@ -168,7 +166,7 @@ impl Store {
                 raised_at: DateTime::from_timestamp(r.get(4)?, 0).unwrap_or_default(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// A supervisor clears an alert. Audited.
@@ -197,7 +195,7 @@ impl Store {
 
 /// Raises an alert unless one of that kind is open for the subject already.
 /// Returns whether it was raised.
-pub(super) fn raise_alert(tx: &Transaction<'_>, kind: &str, subject: &str, message: &str, at: i64) -> Result<bool> {
+pub(super) fn raise_alert(tx: &Db, kind: &str, subject: &str, message: &str, at: i64) -> Result<bool> {
     let raised = tx
         .prepare_cached(
             "INSERT INTO alerts (kind, subject, message, raised_at) VALUES (?1, ?2, ?3, ?4)
@@ -209,13 +207,7 @@ pub(super) fn raise_alert(tx: &Transaction<'_>, kind: &str, subject: &str, messa
 
 /// Clears the open alert of `kind` about `subject`, if any, with an audit
 /// event. Returns whether there was one.
-pub(super) fn clear_open_alert(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    kind: &str,
-    subject: &str,
-    at: i64,
-) -> Result<bool> {
+pub(super) fn clear_open_alert(tx: &Db, actor: &Actor, kind: &str, subject: &str, at: i64) -> Result<bool> {
     let id: Option<i64> = tx
         .prepare_cached(
             "UPDATE alerts SET cleared_at = ?3, cleared_by = ?4 WHERE kind = ?1 AND subject = ?2 AND cleared_at IS NULL
@@ -231,7 +223,7 @@ pub(super) fn clear_open_alert(
 
 /// A delivery alert about an order, with an event on the order when raised.
 fn alert_order(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     kind: &str,
     subject: &str,
@@ -254,7 +246,7 @@ struct PackageState {
     expected_on: Option<NaiveDate>,
 }
 
-fn package_state(conn: &Connection, shipment: i64) -> Result<PackageState> {
+fn package_state(conn: &Db, shipment: i64) -> Result<PackageState> {
     let delivered: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM tracking_events WHERE shipment_id = ?1 AND status = 'delivered')",
@@ -280,7 +272,7 @@ fn package_state(conn: &Connection, shipment: i64) -> Result<PackageState> {
 /// exception; all delivered -> delivered; any moving -> in transit. A move
 /// the status machine refuses is not made. Returns the new status, if moved.
 fn follow_packages(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     number: OrderNumber,
     tracking: &str,
@@ -289,11 +281,9 @@ fn follow_packages(
     let statuses: Vec<Option<String>> = tx
         .prepare_cached("SELECT tracking_status FROM shipments WHERE order_id = ?1 ORDER BY package_no")?
         .query_map([number.0], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let packages = statuses
-        .iter()
-        .map(|s| s.as_deref().map(|s| tracking_status(s, 0)).transpose())
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<Result<_>>()?;
+    let packages =
+        statuses.iter().map(|s| s.as_deref().map(|s| tracking_status(s, 0)).transpose()).collect::<Result<Vec<_>>>()?;
     let target = if packages.contains(&Some(TrackingStatus::Exception)) {
         OrderStatus::DeliveryException
     } else if packages.iter().all(|p| *p == Some(TrackingStatus::Delivered)) {
@@ -320,8 +310,6 @@ fn follow_packages(
     Ok(Some(target))
 }
 
-fn tracking_status(value: &str, column: usize) -> rusqlite::Result<TrackingStatus> {
-    value
-        .parse()
-        .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.into()))
+fn tracking_status(value: &str, column: usize) -> Result<TrackingStatus> {
+    value.parse().map_err(|e: String| crate::store::db::bad_column(column, e))
 }

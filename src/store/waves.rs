@@ -3,8 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::store::db::{Db, OptionalExt, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::leases::lease_of;
 use super::{Result, Store, StoreError, events, now_ms};
@@ -25,7 +25,7 @@ impl Store {
                  ORDER BY priority, ship_by, id LIMIT ?1",
             )?
             .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         let mut places = self.conn.prepare_cached(
             "SELECT b.code, sum(r.qty), count(DISTINCT r.line_no) FROM reservations r
              JOIN stock s ON s.id = r.stock_id JOIN bins b ON b.id = s.bin_id
@@ -104,7 +104,7 @@ impl Store {
             let orders: Vec<i64> = tx
                 .prepare_cached("SELECT order_id FROM wave_orders WHERE wave_id = ?1 ORDER BY order_id")?
                 .query_map([wave.0], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<Result<_>>()?;
             for id in orders {
                 let changed =
                     tx.execute("UPDATE orders SET status = 'ready' WHERE id = ?1 AND status = 'waved'", [id])?;
@@ -129,11 +129,11 @@ impl Store {
             .prepare_cached(
                 "SELECT id FROM waves WHERE status IN ('planned', 'released', 'picking')
                  UNION ALL
-                 SELECT id FROM (SELECT id FROM waves WHERE status IN ('picked', 'cancelled') ORDER BY id DESC LIMIT ?1)
+                 SELECT id FROM (SELECT id FROM waves WHERE status IN ('picked', 'cancelled') ORDER BY id DESC LIMIT ?1) AS newest
                  ORDER BY id DESC",
             )?
             .query_map([recent as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         ids.into_iter().map(|id| summary(&self.conn, WaveNumber(id))).collect()
     }
 
@@ -222,30 +222,30 @@ impl Store {
 
     /// The wave an order is in (the newest, if it was waved again after a cancellation).
     pub fn wave_of_order(&self, number: OrderNumber) -> Result<Option<(WaveNumber, String)>> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT w.wave_id, w.tote FROM wave_orders w JOIN waves v ON v.id = w.wave_id
                  WHERE w.order_id = ?1 ORDER BY w.wave_id DESC LIMIT 1",
             )?
             .query_row([number.0], |r| Ok((WaveNumber(r.get(0)?), r.get(1)?)))
-            .optional()?)
+            .optional()
     }
 }
 
 /// Inserts one planned wave (see [`Store::create_wave`]), taking totes from `totes`.
 fn insert_wave(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     plan: &WavePlan,
     totes: &mut impl Iterator<Item = String>,
 ) -> Result<WaveNumber> {
     let at = now_ms();
-    tx.execute(
-        "INSERT INTO waves (status, created_at, created_by, route_m, baseline_m) VALUES ('planned', ?1, ?2, ?3, ?4)",
+    let wave = WaveNumber(tx.query_row(
+        "INSERT INTO waves (status, created_at, created_by, route_m, baseline_m) VALUES ('planned', ?1, ?2, ?3, ?4)
+         RETURNING id",
         params![at / 1000, actor.operator, plan.route_m, plan.baseline_m],
-    )?;
-    let wave = WaveNumber(tx.last_insert_rowid());
+        |r| r.get(0),
+    )?);
     let walk: HashMap<BinCode, usize> = plan.walk.iter().enumerate().map(|(i, b)| (*b, i)).collect();
     let mut tasks: Vec<(usize, i64, i64, i64, i64)> = Vec::new();
     for number in &plan.orders {
@@ -305,7 +305,7 @@ pub(super) fn wave_subject(wave: WaveNumber) -> String {
     format!("wave:{}", wave.0)
 }
 
-pub(super) fn wave_status(conn: &Connection, wave: WaveNumber) -> Result<WaveStatus> {
+pub(super) fn wave_status(conn: &Db, wave: WaveNumber) -> Result<WaveStatus> {
     let status: String = conn
         .prepare_cached("SELECT status FROM waves WHERE id = ?1")?
         .query_row([wave.0], |r| r.get(0))
@@ -314,7 +314,7 @@ pub(super) fn wave_status(conn: &Connection, wave: WaveNumber) -> Result<WaveSta
     status.parse().map_err(StoreError::Invalid)
 }
 
-pub(super) fn summary(conn: &Connection, wave: WaveNumber) -> Result<WaveSummary> {
+pub(super) fn summary(conn: &Db, wave: WaveNumber) -> Result<WaveSummary> {
     let head = conn
         .prepare_cached("SELECT status, created_at, created_by, route_m, baseline_m FROM waves WHERE id = ?1")?
         .query_row([wave.0], |r| {
@@ -326,7 +326,7 @@ pub(super) fn summary(conn: &Connection, wave: WaveNumber) -> Result<WaveSummary
     let (orders, lines, units, done): (u32, u32, i64, i64) = conn
         .prepare_cached(
             "SELECT (SELECT count(*) FROM wave_orders WHERE wave_id = ?1),
-                    (SELECT count(*) FROM (SELECT DISTINCT order_id, line_no FROM pick_tasks WHERE wave_id = ?1)),
+                    (SELECT count(*) FROM (SELECT DISTINCT order_id, line_no FROM pick_tasks WHERE wave_id = ?1) AS distinct_lines),
                     coalesce(sum(CASE status WHEN 'moved' THEN picked WHEN 'cancelled' THEN 0 ELSE qty END), 0),
                     coalesce(sum(CASE status WHEN 'short' THEN qty WHEN 'cancelled' THEN 0 ELSE picked END), 0)
              FROM pick_tasks WHERE wave_id = ?1",
@@ -348,15 +348,15 @@ pub(super) fn summary(conn: &Connection, wave: WaveNumber) -> Result<WaveSummary
 }
 
 /// Tote codes no order in a tote holds, lowest first.
-fn free_totes(tx: &Transaction<'_>) -> Result<impl Iterator<Item = String> + use<>> {
+fn free_totes(tx: &Db) -> Result<impl Iterator<Item = String> + use<>> {
     let used: HashSet<String> = tx
-        .prepare(&format!(
+        .prepare_cached(&format!(
             "SELECT w.tote FROM wave_orders w JOIN orders o ON o.id = w.order_id
              JOIN waves v ON v.id = w.wave_id
              WHERE o.status IN ({IN_TOTE}) AND v.status <> 'cancelled'"
         ))?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map((), |r| r.get(0))?
+        .collect::<Result<_>>()?;
     Ok((1..=999_999).map(|n| format!("T{n:04}")).filter(move |t| !used.contains(t)))
 }
 
@@ -371,7 +371,7 @@ fn time(secs: i64) -> DateTime<Utc> {
 /// Moves the orders of a wave from `from` to `to` where they still are in
 /// `from`, with an event each.
 pub(super) fn move_wave_orders(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     at: i64,
     orders: &[i64],

@@ -165,3 +165,108 @@ fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
 }
+
+/// The cluster shared by every test of this process, started on first use.
+/// A watchdog shell stops and deletes it once the test process has ended
+/// (statics are never dropped), so no server outlives `cargo test`.
+fn shared_cluster() -> Result<&'static PgCluster, String> {
+    static CLUSTER: std::sync::OnceLock<Result<PgCluster, String>> = std::sync::OnceLock::new();
+    CLUSTER
+        .get_or_init(|| {
+            let cluster = PgCluster::start()?;
+            let data = cluster.data();
+            let stop = match &cluster.run_as {
+                Some(user) => format!("runuser -u {user} -- '{}/pg_ctl'", cluster.bin.display()),
+                None => format!("'{}/pg_ctl'", cluster.bin.display()),
+            };
+            let script = format!(
+                "while kill -0 {pid} 2>/dev/null; do sleep 0.3; done; {stop} -D '{data}' -m immediate -w -t 10 stop >/dev/null 2>&1; rm -rf '{dir}'",
+                pid = std::process::id(),
+                dir = cluster.dir.path().display(),
+            );
+            Command::new("sh")
+                .args(["-c", &script])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start the cluster's watchdog: {e}"))?;
+            Ok(cluster)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Which database a conformance test runs on.
+pub enum Backend {
+    Sqlite,
+    Postgres(&'static PgCluster),
+}
+
+impl Backend {
+    /// The shared PostgreSQL cluster, or `None` after printing why `test` is skipped.
+    pub fn postgres_or_skip(test: &str) -> Option<Self> {
+        match shared_cluster() {
+            Ok(cluster) => Some(Self::Postgres(cluster)),
+            Err(reason) => {
+                eprintln!("{test} on PostgreSQL: skipped, PostgreSQL is not available here: {reason}");
+                None
+            }
+        }
+    }
+
+    /// Where a new, empty store for this test lives: a file `name` in `dir`
+    /// on SQLite, a new database of the shared cluster on PostgreSQL. Pass
+    /// it to `Store::open` (as often as the test reopens the store).
+    pub fn location(&self, dir: &Path, name: &str) -> PathBuf {
+        match self {
+            Self::Sqlite => dir.join(name),
+            Self::Postgres(cluster) => PathBuf::from(cluster.new_database()),
+        }
+    }
+
+    #[must_use]
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+impl PgCluster {
+    /// A new, empty database; its URL.
+    pub fn new_database(&self) -> String {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let name = format!("t{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connecting to the test cluster: {e}\n{}", self.log()));
+        // A name we made; CREATE DATABASE takes no parameters.
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        self.url(&name)
+    }
+}
+
+/// Runs each listed test function (`fn name(backend: &pg::Backend)`) once
+/// on SQLite (`sqlite::name`) and once on PostgreSQL (`postgres::name`,
+/// which says it was skipped where there is no PostgreSQL).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(&$crate::pg::Backend::Sqlite);
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(backend) = $crate::pg::Backend::postgres_or_skip(stringify!($name)) {
+                        super::$name(&backend);
+                    }
+                }
+            )+
+        }
+    };
+}

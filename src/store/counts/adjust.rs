@@ -4,8 +4,8 @@
 //! order is re-planned from other bins, backordered, taken out of a wave
 //! nobody started, or (being picked) left `short`.
 
+use crate::store::db::{Db, OptionalExt, params};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::super::allocation::{Allocator, add_reservation, candidate_slots, drop_reservation, release_reservations};
 use super::super::picking::settle_wave;
@@ -21,7 +21,7 @@ use crate::domain::{Actor, BackorderPolicy, OrderNumber, OrderStatus, WaveNumber
 /// given up first (see the module docs), each order re-planned.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn take_away(
-    tx: &Transaction<'_>,
+    tx: &Db,
     allocator: &Allocator<'_>,
     today: NaiveDate,
     at: i64,
@@ -37,7 +37,7 @@ pub(super) fn take_away(
              ORDER BY on_hand - reserved DESC, id",
         )?
         .query_map(params![bin_id, sku_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let mut left = units;
     for (stock_id, on_hand, reserved) in rows {
         if left == 0 {
@@ -70,7 +70,7 @@ struct Holder {
 /// Gives up at least `needed` reserved units of a stock row: orders not in
 /// a wave first, the least urgent first; each is re-planned elsewhere.
 fn free_reservations(
-    tx: &Transaction<'_>,
+    tx: &Db,
     allocator: &Allocator<'_>,
     today: NaiveDate,
     at: i64,
@@ -92,7 +92,7 @@ fn free_reservations(
                 status: status_from_sql(&r.get::<_, String>(3)?)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let (sku_id, bin): (i64, String) = tx.query_row(
         "SELECT s.sku_id, b.code FROM stock s JOIN bins b ON b.id = s.bin_id WHERE s.id = ?1",
         [stock_id],
@@ -177,18 +177,17 @@ fn free_reservations(
 }
 
 /// The open pick task of an order line on a stock row, with its wave.
-fn open_task(tx: &Transaction<'_>, order_id: i64, line_no: i64, stock_id: i64) -> Result<Option<(i64, WaveNumber)>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT id, wave_id FROM pick_tasks WHERE order_id = ?1 AND line_no = ?2 AND stock_id = ?3 AND status = 'open'",
-        )?
-        .query_row(params![order_id, line_no, stock_id], |r| Ok((r.get(0)?, WaveNumber(r.get(1)?))))
-        .optional()?)
+fn open_task(tx: &Db, order_id: i64, line_no: i64, stock_id: i64) -> Result<Option<(i64, WaveNumber)>> {
+    tx.prepare_cached(
+        "SELECT id, wave_id FROM pick_tasks WHERE order_id = ?1 AND line_no = ?2 AND stock_id = ?3 AND status = 'open'",
+    )?
+    .query_row(params![order_id, line_no, stock_id], |r| Ok((r.get(0)?, WaveNumber(r.get(1)?))))
+    .optional()
 }
 
 /// Takes an order nobody has started picking out of its wave: its tasks are
 /// cancelled, its tote freed, and it is `ready` again.
-fn leave_wave(tx: &Transaction<'_>, actor: &Actor, at: i64, order_id: i64, wave: WaveNumber) -> Result<()> {
+fn leave_wave(tx: &Db, actor: &Actor, at: i64, order_id: i64, wave: WaveNumber) -> Result<()> {
     tx.execute(
         "UPDATE pick_tasks SET status = 'cancelled' WHERE wave_id = ?1 AND order_id = ?2 AND status = 'open'",
         params![wave.0, order_id],
@@ -218,7 +217,7 @@ fn leave_wave(tx: &Transaction<'_>, actor: &Actor, at: i64, order_id: i64, wave:
 /// An order that lost units and found none elsewhere waits for stock; under
 /// the whole-order policy it gives up the rest of its reservations too. A
 /// held order stays held (its release allocates again).
-fn backorder(tx: &Transaction<'_>, allocator: &Allocator<'_>, at: i64, order_id: i64) -> Result<()> {
+fn backorder(tx: &Db, allocator: &Allocator<'_>, at: i64, order_id: i64) -> Result<()> {
     let status: String = tx.query_row("SELECT status FROM orders WHERE id = ?1", [order_id], |r| r.get(0))?;
     let status = status_from_sql(&status)?;
     if status != OrderStatus::Ready {

@@ -3,8 +3,8 @@
 //! comparator and the tests' oracle (`Store::dashboard_facts_by_scan`).
 
 use super::{
-    Connection, DayFacts, FactsRequest, HashMap, HourFacts, OperatorFacts, Result, blank_hours, count, day_number,
-    hour_span, params,
+    DayFacts, Db, FactsRequest, HashMap, HourFacts, OperatorFacts, Result, blank_hours, count, day_number, hour_span,
+    params,
 };
 
 /// Everything the counters hold, computed from the base tables in one pass each.
@@ -22,7 +22,7 @@ pub(super) struct Scan {
 }
 
 impl Scan {
-    pub(super) fn read(conn: &Connection) -> Result<Self> {
+    pub(super) fn read(conn: &Db) -> Result<Self> {
         let mut s = Scan {
             hours: HashMap::new(),
             days: HashMap::new(),
@@ -31,14 +31,14 @@ impl Scan {
             last: HashMap::new(),
         };
         // Every shipped order, with its units (a full scan of orders).
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT o.id, o.created_at, o.ship_by, o.shipped_at FROM orders o WHERE o.shipped_at IS NOT NULL",
         )?;
         let mut lines = conn.prepare_cached(
             "SELECT sku_id, qty FROM order_lines WHERE order_id = ?1 AND sku_id IS NOT NULL AND requires_shipping = 1",
         )?;
         let mut cycles: HashMap<(i64, u64), u64> = HashMap::new();
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
         })?;
         for row in rows {
@@ -68,22 +68,22 @@ impl Scan {
             d.cycle_minutes.sort_unstable();
         }
         // Returned units.
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT u.at_ms, l.sku_id FROM rma_units u
              JOIN order_lines l ON l.order_id = u.order_id AND l.line_no = u.line_no WHERE l.sku_id IS NOT NULL",
         )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in stmt.query_map((), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
             let (at_ms, sku) = row?;
             let day = at_ms.div_euclid(86_400_000);
             s.sku_days.entry((sku, day)).or_default().1 += 1;
             s.days.entry(day).or_default().returned_units += 1;
         }
         // Operators' work from the audit trail (a full scan of events).
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT at_ms, operator, kind, subject, details FROM events
              WHERE kind IN ('units_picked', 'pick_short', 'scan_refused', 'unit_verified', 'status_changed')",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -145,7 +145,7 @@ impl Scan {
         hours
     }
 
-    pub(super) fn operators(&self, conn: &Connection, request: &FactsRequest) -> Result<Vec<OperatorFacts>> {
+    pub(super) fn operators(&self, conn: &Db, request: &FactsRequest) -> Result<Vec<OperatorFacts>> {
         let first = day_number(request.now.date_naive()) * 24;
         let mut per: std::collections::BTreeMap<&str, OperatorFacts> = std::collections::BTreeMap::new();
         for ((badge, hour), w) in &self.work {

@@ -1,14 +1,14 @@
 //! Adding one expected delivery: its lines (one per SKU, quantities summed)
 //! and the packages an advance ship notice announces.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use crate::store::db::{Db, OptionalExt, params};
 
 use super::super::{Result, StoreError, events};
 use super::subject;
 use crate::domain::Actor;
 use crate::domain::inbound::NewReceipt;
 
-pub(super) fn insert_receipt(tx: &Transaction<'_>, actor: &Actor, at: i64, receipt: &NewReceipt) -> Result<i64> {
+pub(super) fn insert_receipt(tx: &Db, actor: &Actor, at: i64, receipt: &NewReceipt) -> Result<i64> {
     let reference = receipt.reference.trim();
     if reference.is_empty() {
         return Err(StoreError::Invalid("a delivery needs a reference (its PO or ASN number)".into()));
@@ -21,11 +21,11 @@ pub(super) fn insert_receipt(tx: &Transaction<'_>, actor: &Actor, at: i64, recei
     if known {
         return Err(StoreError::Invalid(format!("delivery {reference} is already known")));
     }
-    tx.execute(
-        "INSERT INTO receipts (reference, supplier, expected_on, created_at) VALUES (?1, ?2, ?3, ?4)",
+    let id: i64 = tx.query_row(
+        "INSERT INTO receipts (reference, supplier, expected_on, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         params![reference, receipt.supplier, receipt.expected_on.map(|d| d.to_string()), at / 1000],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     let mut lines: Vec<(i64, i64)> = Vec::new();
     for line in &receipt.lines {
         if line.qty == 0 {
@@ -61,7 +61,7 @@ pub(super) fn insert_receipt(tx: &Transaction<'_>, actor: &Actor, at: i64, recei
             }
             tx.execute(
                 "INSERT INTO receipt_packages (sscc, receipt_id, line_no, qty, lot, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (sscc, line_no, ifnull(lot, '')) DO UPDATE SET qty = qty + excluded.qty",
+                 ON CONFLICT (sscc, line_no, ifnull(lot, '')) DO UPDATE SET qty = receipt_packages.qty + excluded.qty",
                 params![sscc, id, line_no, i64::from(line.qty), line.lot, line.expires_on.map(|d| d.to_string())],
             )?;
         }
