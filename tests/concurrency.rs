@@ -1,6 +1,8 @@
 //! Several packline processes on one store at once (DESIGN section 7: every
-//! write is `BEGIN IMMEDIATE`, stock is changed only by conditional updates),
-//! driven through the hidden `packline probe` commands:
+//! write is `BEGIN IMMEDIATE` on SQLite and takes the store's write lock
+//! first on PostgreSQL (see `Db::write`); stock is changed only by
+//! conditional updates), driven through the hidden `packline probe`
+//! commands, on both databases:
 //!
 //! - two processes import an order for the same units at the same instant:
 //!   exactly one gets them, the other is backordered, nothing is
@@ -14,24 +16,28 @@
 //!   another station holds the lease on.
 //!
 //! The outcome never depends on who wins a race, only on the invariants.
+//! The plain-SQL checks read the database through a connection of their own
+//! (`raw`), the same queries on SQLite and PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
+mod raw;
 
 use common::{bin, order, sku};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::Utc;
 use packline::domain::queue::StatusCounts;
 use packline::domain::{Actor, Bin, Layout, NewOrder, OrderNumber, OrderStatus, Verdict, WaveNumber, WaveStatus, Zone};
 use packline::planning::batching::{self, WaveRules};
 use packline::store::{StockBalance, Store};
-use rusqlite::Connection;
+use raw::Raw;
 use tempfile::TempDir;
 
 /// How long after spawning the children they all start (process start and
@@ -47,16 +53,18 @@ fn unix_ms() -> u64 {
 }
 
 /// A store with the `shop` channel and `stock` as (SKU, bin, zone, units),
-/// in its own directory, which is also the children's HOME.
+/// with its own directory, which is also the children's HOME (and on
+/// SQLite holds the store's file).
 struct Fixture {
     dir: TempDir,
+    /// The store's file, or its PostgreSQL URL.
     db: PathBuf,
 }
 
 impl Fixture {
-    fn new(stock: &[(&str, &str, Zone, u32)]) -> Self {
+    fn new(backend: &pg::Backend, stock: &[(&str, &str, Zone, u32)]) -> Self {
         let dir = TempDir::new().unwrap();
-        let db = dir.path().join("packline.db");
+        let db = backend.location(dir.path(), "packline.db");
         let mut store = Store::open(&db).unwrap();
         store.add_channel(&actor(), "shop", "Web shop", "rest").unwrap();
         let mut bins: Vec<Bin> = stock.iter().map(|&(_, code, zone, _)| Bin { code: bin(code), zone }).collect();
@@ -85,16 +93,13 @@ impl Fixture {
         Store::open(&self.db).unwrap()
     }
 
-    fn raw(&self) -> Connection {
-        let conn = Connection::open(&self.db).unwrap();
-        conn.busy_timeout(Duration::from_secs(5)).unwrap();
-        conn
+    fn raw(&self) -> Raw {
+        Raw::open(&self.db)
     }
 
+    /// The order imported as `external_id` (the test's own ids: plain letters, digits and dashes).
     fn number(&self, external_id: &str) -> OrderNumber {
-        OrderNumber(
-            self.raw().query_row("SELECT id FROM orders WHERE external_id = ?1", [external_id], |r| r.get(0)).unwrap(),
-        )
+        OrderNumber(self.raw().int(&format!("SELECT id FROM orders WHERE external_id = '{external_id}'")))
     }
 }
 
@@ -120,10 +125,10 @@ fn succeeded(what: &str, output: &Output) -> String {
 
 /// `rounds` times on a fresh store: `on_hand` units of one SKU in one bin,
 /// two processes each import an order of `qty` at the same instant.
-fn race_for_the_same_units(on_hand: u32, qty: u32, rounds: usize) {
+fn race_for_the_same_units(backend: &pg::Backend, on_hand: u32, qty: u32, rounds: usize) {
     let mut overlapped = 0;
     for round in 0..rounds {
-        let fixture = Fixture::new(&[("HOT-1", "01-001-A", Zone::A, on_hand)]);
+        let fixture = Fixture::new(backend, &[("HOT-1", "01-001-A", Zone::A, on_hand)]);
         let start_at = (unix_ms() + START_LEAD_MS).to_string();
         let ids = [format!("R{round}-A"), format!("R{round}-B")];
         let children: Vec<Child> = ids
@@ -137,7 +142,7 @@ fn race_for_the_same_units(on_hand: u32, qty: u32, rounds: usize) {
             .collect();
         let outputs: Vec<Output> = children.into_iter().map(finish).collect();
         let lines: Vec<String> = outputs.iter().map(|o| succeeded("import-one", o).trim().to_owned()).collect();
-        // Both on time means both were inside SQLite within about a millisecond.
+        // Both on time means both were inside the database within about a millisecond.
         eprintln!("round {round}: {lines:?}");
         if lines.iter().all(|l| l.ends_with("late_ms=0")) {
             overlapped += 1;
@@ -167,14 +172,12 @@ fn race_for_the_same_units(on_hand: u32, qty: u32, rounds: usize) {
     eprintln!("{overlapped} of {rounds} rounds started both imports on time");
 }
 
-#[test]
-fn two_orders_of_8_for_10_on_hand_one_ready_one_backordered() {
-    race_for_the_same_units(10, 8, 5);
+fn two_orders_of_8_for_10_on_hand_one_ready_one_backordered(backend: &pg::Backend) {
+    race_for_the_same_units(backend, 10, 8, 5);
 }
 
-#[test]
-fn two_orders_of_5_for_5_on_hand_exactly_one_ready() {
-    race_for_the_same_units(5, 5, 2);
+fn two_orders_of_5_for_5_on_hand_exactly_one_ready(backend: &pg::Backend) {
+    race_for_the_same_units(backend, 5, 5, 2);
 }
 
 // ---------------------------------------------------------------------------
@@ -228,9 +231,8 @@ fn churn(fixture: &Fixture, processes: u64, seconds: &str) -> Vec<Output> {
     outputs
 }
 
-#[test]
-fn four_processes_churning_keep_every_stock_invariant() {
-    let fixture = Fixture::new(&CHURN_STOCK);
+fn four_processes_churning_keep_every_stock_invariant(backend: &pg::Backend) {
+    let fixture = Fixture::new(backend, &CHURN_STOCK);
     // Back-to-back writes with no pause; this test is about the invariants
     // (the one below is about every writer getting its turn).
     let outputs = churn(&fixture, CHURNERS, CHURN_SECONDS);
@@ -250,7 +252,7 @@ fn four_processes_churning_keep_every_stock_invariant() {
 
     // The same invariants, and a few more, in plain SQL.
     let raw = fixture.raw();
-    let count = |sql: &str| -> i64 { raw.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let count = |sql: &str| -> i64 { raw.int(sql) };
     assert_eq!(count("SELECT count(*) FROM orders"), total("orders"), "every order sent was stored once");
     assert_eq!(
         count("SELECT count(*) FROM orders WHERE status = 'cancelled'"),
@@ -280,8 +282,8 @@ fn four_processes_churning_keep_every_stock_invariant() {
     let line_units = "SELECT l.qty AS qty, coalesce((SELECT sum(r.qty) FROM reservations r
                           WHERE r.order_id = l.order_id AND r.line_no = l.line_no), 0) AS held, o.status AS status
                       FROM order_lines l JOIN orders o ON o.id = l.order_id";
-    assert_eq!(count(&format!("SELECT count(*) FROM ({line_units}) WHERE status = 'ready' AND held <> qty")), 0);
-    assert_eq!(count(&format!("SELECT count(*) FROM ({line_units}) WHERE status <> 'ready' AND held <> 0")), 0);
+    assert_eq!(count(&format!("SELECT count(*) FROM ({line_units}) AS u WHERE status = 'ready' AND held <> qty")), 0);
+    assert_eq!(count(&format!("SELECT count(*) FROM ({line_units}) AS u WHERE status <> 'ready' AND held <> 0")), 0);
     assert_eq!(count("SELECT count(*) FROM orders WHERE status NOT IN ('ready', 'backordered', 'cancelled')"), 0);
     // No backorder is left waiting for stock that is there: each one needs
     // more of some SKU than is free now.
@@ -293,10 +295,8 @@ fn four_processes_churning_keep_every_stock_invariant() {
     assert_eq!(fillable, 0, "backorders that the free stock could fill");
     // The per-status counts the triggers keep agree with a full count.
     let mut by_status = BTreeMap::new();
-    let mut stmt = raw.prepare("SELECT status, count(*) FROM orders GROUP BY status").unwrap();
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap() {
-        let (status, n) = row.unwrap();
-        by_status.insert(status.parse::<OrderStatus>().unwrap(), n as u64);
+    for row in raw.rows("SELECT status, count(*) FROM orders GROUP BY status") {
+        by_status.insert(row[0].text().parse::<OrderStatus>().unwrap(), row[1].int() as u64);
     }
     assert_eq!(store.status_counts().unwrap(), StatusCounts(by_status));
 }
@@ -307,9 +307,12 @@ fn four_processes_churning_keep_every_stock_invariant() {
 /// and a process could wait past the 5 s busy timeout and fail with
 /// SQLITE_BUSY. The store's own handler polls with short jittered sleeps, so
 /// every writer gets its turn (the longest wait seen is tens of milliseconds).
-#[test]
-fn sustained_contention_starves_no_writer() {
-    let fixture = Fixture::new(&CHURN_STOCK);
+/// On PostgreSQL a write that cannot go ahead within about 5 s (the write
+/// lock still held, or a conflict still repeating) fails as busy
+/// (`StoreError::is_busy`) just as SQLITE_BUSY does; a churn process fails on
+/// either, so every writer finishing means none was starved.
+fn sustained_contention_starves_no_writer(backend: &pg::Backend) {
+    let fixture = Fixture::new(backend, &CHURN_STOCK);
     for output in churn(&fixture, CHURNERS, "8") {
         succeeded("churn", &output);
     }
@@ -341,8 +344,8 @@ const PICK_ORDERS: usize = 16;
 
 /// A store with `stock`, `PICK_ORDERS` ready orders of two lines each over
 /// its SKUs, and those orders planned into two released waves of eight.
-fn two_released_waves(stock: &[(&str, &str, Zone, u32)]) -> (Fixture, Vec<WaveNumber>) {
-    let fixture = Fixture::new(stock);
+fn two_released_waves(backend: &pg::Backend, stock: &[(&str, &str, Zone, u32)]) -> (Fixture, Vec<WaveNumber>) {
+    let fixture = Fixture::new(backend, stock);
     let mut skus: Vec<&str> = stock.iter().map(|&(code, ..)| code).collect();
     skus.dedup();
     let mut store = fixture.store();
@@ -380,10 +383,13 @@ fn two_released_waves(stock: &[(&str, &str, Zone, u32)]) -> (Fixture, Vec<WaveNu
 
 /// `(on hand, reserved)` over every stock row.
 fn stock_totals(fixture: &Fixture) -> (i64, i64) {
-    fixture
-        .raw()
-        .query_row("SELECT sum(on_hand), sum(reserved) FROM stock", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
+    let row = fixture.raw().row("SELECT CAST(sum(on_hand) AS BIGINT), CAST(sum(reserved) AS BIGINT) FROM stock");
+    (row[0].int(), row[1].int())
+}
+
+/// Units of every open pick task.
+fn open_task_units(fixture: &Fixture) -> i64 {
+    fixture.raw().int("SELECT CAST(sum(qty) AS BIGINT) FROM pick_tasks WHERE status = 'open'")
 }
 
 /// `pick-wave` for `wave` at station `ST-<n>` with badge `EMP-000<n>`.
@@ -398,8 +404,7 @@ fn pick_wave(fixture: &Fixture, wave: WaveNumber, n: usize, extra: &[&str]) -> C
 /// `extra` arguments; checks what every pick test checks and returns each
 /// picker's `key=value` summary.
 fn pick_at_once(fixture: &Fixture, waves: &[WaveNumber], extra: [&[&str]; 2]) -> Vec<BTreeMap<String, f64>> {
-    let units: i64 =
-        fixture.raw().query_row("SELECT sum(qty) FROM pick_tasks WHERE status = 'open'", [], |r| r.get(0)).unwrap();
+    let units = open_task_units(fixture);
     let (on_hand, reserved) = stock_totals(fixture);
     assert_eq!(reserved, units, "every open task holds its units");
     let start_at = (unix_ms() + START_LEAD_MS).to_string();
@@ -446,57 +451,45 @@ fn pick_at_once(fixture: &Fixture, waves: &[WaveNumber], extra: [&[&str]; 2]) ->
     let audit = store.audit_allocation().unwrap();
     assert!(audit.is_clean(), "{audit:?}");
     assert_eq!(store.ledger_mismatches().unwrap(), 0);
-    let picked: i64 = fixture.raw().query_row("SELECT sum(picked) FROM pick_tasks", [], |r| r.get(0)).unwrap();
+    let picked = fixture.raw().int("SELECT CAST(sum(picked) AS BIGINT) FROM pick_tasks");
     assert_eq!(picked, total("units"), "the pickers' own count");
     assert_eq!(stock_totals(fixture), (on_hand - picked, 0));
     // Every short pick asks for a count; a bin has one open count task however often it is shorted.
-    let (asked, bins): (i64, i64) = fixture
-        .raw()
-        .query_row("SELECT count(*), count(DISTINCT subject) FROM events WHERE kind = 'count_requested'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let requests =
+        fixture.raw().row("SELECT count(*), count(DISTINCT subject) FROM events WHERE kind = 'count_requested'");
+    let (asked, bins) = (requests[0].int(), requests[1].int());
     assert_eq!(asked, total("shorts"), "a count request per short pick");
     assert_eq!(store.count_tasks().unwrap().len() as i64, bins, "one open count task per shorted bin");
     summaries
 }
 
-#[test]
-fn two_pickers_pick_two_waves_at_once_and_a_short_moves_to_another_bin() {
-    let (fixture, waves) = two_released_waves(&PICK_STOCK);
-    let units: i64 =
-        fixture.raw().query_row("SELECT sum(qty) FROM pick_tasks WHERE status = 'open'", [], |r| r.get(0)).unwrap();
+fn two_pickers_pick_two_waves_at_once_and_a_short_moves_to_another_bin(backend: &pg::Backend) {
+    let (fixture, waves) = two_released_waves(backend, &PICK_STOCK);
+    let units = open_task_units(&fixture);
     let summaries = pick_at_once(&fixture, &waves, [&["--short-first"], &[]]);
     // The far bins had the units: nothing was left short, every unit was picked.
     assert_eq!((summaries[0]["shorts"], summaries[0]["short_orders"]), (1.0, 0.0), "{summaries:?}");
     assert!(summaries[0]["moved_to"] >= 1.0, "{summaries:?}");
     assert_eq!(summaries.iter().map(|s| s["units"] as i64).sum::<i64>(), units);
-    let far_picked: i64 = fixture
-        .raw()
-        .query_row(
-            "SELECT count(*) FROM movements m JOIN stock s ON s.id = m.stock_id JOIN bins b ON b.id = s.bin_id
-             WHERE m.kind = 'pick' AND b.zone = 'C'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let far_picked = fixture.raw().int(
+        "SELECT count(*) FROM movements m JOIN stock s ON s.id = m.stock_id JOIN bins b ON b.id = s.bin_id
+         WHERE m.kind = 'pick' AND b.zone = 'C'",
+    );
     assert!(far_picked > 0, "the short stop was picked from a far bin");
 }
 
-#[test]
-fn two_pickers_shorting_with_no_other_bin_leave_only_those_orders_short() {
+fn two_pickers_shorting_with_no_other_bin_leave_only_those_orders_short(backend: &pg::Backend) {
     // Each SKU in one bin only: a short pick has nowhere else to go.
     let near: Vec<(&str, &str, Zone, u32)> = PICK_STOCK.iter().copied().step_by(2).collect();
-    let (fixture, waves) = two_released_waves(&near);
+    let (fixture, waves) = two_released_waves(backend, &near);
     let summaries = pick_at_once(&fixture, &waves, [&["--short-first"], &["--short-first"]]);
     let total = |key: &str| summaries.iter().map(|s| s[key]).sum::<f64>() as i64;
     assert_eq!((total("shorts"), total("moved_to")), (2, 0), "{summaries:?}");
     assert!(total("short_orders") >= 2, "each short stop leaves its orders short: {summaries:?}");
 }
 
-#[test]
-fn a_picker_cannot_take_a_wave_another_station_is_picking() {
-    let (fixture, waves) = two_released_waves(&PICK_STOCK);
+fn a_picker_cannot_take_a_wave_another_station_is_picking(backend: &pg::Backend) {
+    let (fixture, waves) = two_released_waves(backend, &PICK_STOCK);
     let mut first = pick_wave(&fixture, waves[0], 1, &["--hold"]).stdin(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
     let took = lines.next().unwrap().unwrap();
@@ -517,3 +510,13 @@ fn a_picker_cannot_take_a_wave_another_station_is_picking() {
     succeeded("pick-wave", &pick_wave(&fixture, waves[1], 2, &[]).output().unwrap());
     assert!(fixture.store().audit_allocation().unwrap().is_clean());
 }
+
+on_both_backends!(
+    two_orders_of_8_for_10_on_hand_one_ready_one_backordered,
+    two_orders_of_5_for_5_on_hand_exactly_one_ready,
+    four_processes_churning_keep_every_stock_invariant,
+    sustained_contention_starves_no_writer,
+    two_pickers_pick_two_waves_at_once_and_a_short_moves_to_another_bin,
+    two_pickers_shorting_with_no_other_bin_leave_only_those_orders_short,
+    a_picker_cannot_take_a_wave_another_station_is_picking,
+);

@@ -8,6 +8,8 @@
 mod common;
 #[path = "console/mod.rs"]
 mod console;
+#[path = "pg/mod.rs"]
+mod pg;
 
 use chrono::Utc;
 use crossterm::event::KeyCode;
@@ -166,10 +168,9 @@ mod fixed {
         Utc.from_utc_datetime(&(today - Duration::days(1)).and_hms_opt(12, 0, 0).unwrap()).timestamp()
     }
 
-    #[test]
-    fn the_counters_agree_with_a_full_scan_and_the_kpis_with_a_hand_count() {
+    fn the_counters_agree_with_a_full_scan_and_the_kpis_with_a_hand_count(backend: &crate::pg::Backend) {
         let dir = tempfile::TempDir::new().unwrap();
-        let mut s = Store::open(&dir.path().join("d.db")).unwrap();
+        let mut s = Store::open(&backend.location(dir.path(), "d.db")).unwrap();
         let a = actor();
         s.add_channel(&a, "shop", "Web shop", "rest").unwrap();
         s.add_bins(&a, &[Bin { code: bin("01-001-A"), zone: Zone::A }, Bin { code: bin("02-001-A"), zone: Zone::A }])
@@ -265,4 +266,6 @@ mod fixed {
         let cells: Vec<&str> = packer_row.split(',').collect();
         assert_eq!((cells[4], cells[5], cells[8], cells[9], cells[11], cells[12]), ("3", "6", "6", "2", "1", "10.0"));
     }
+
+    crate::on_both_backends!(the_counters_agree_with_a_full_scan_and_the_kpis_with_a_hand_count);
 }

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::{bin, line, order, returned_unit, seeded, sku};
@@ -43,14 +44,59 @@ const CREATED: i64 = 1_763_700_000;
 /// 2025-11-21 12:00 UTC, the seeded orders' ship-by.
 const S: i64 = 1_763_726_400;
 
-fn rows(conn: &Connection, sql: &str) -> Vec<Vec<i64>> {
-    let mut stmt = conn.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect()).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+/// A connection of the tests' own to a store's database, to read the
+/// counter tables (no store method shows them row by row). Only reads.
+enum Raw {
+    Sqlite(Connection),
+    Postgres(std::cell::RefCell<::postgres::Client>),
 }
 
-fn one(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+impl Raw {
+    fn open(store: &Store) -> Self {
+        match store.path().to_str().filter(|p| packline::store::is_postgres_url(p)) {
+            Some(url) => Self::Postgres(::postgres::Client::connect(url, ::postgres::NoTls).unwrap().into()),
+            None => Self::Sqlite(Connection::open(store.path()).unwrap()),
+        }
+    }
+}
+
+/// The integer rows of `sql` (written so both databases read it alike).
+fn rows(conn: &Raw, sql: &str) -> Vec<Vec<i64>> {
+    match conn {
+        Raw::Sqlite(conn) => {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        }
+        // The simple protocol gives every value as text: sums (numeric on
+        // PostgreSQL) and counts alike.
+        Raw::Postgres(client) => client
+            .borrow_mut()
+            .simple_query(sql)
+            .unwrap()
+            .into_iter()
+            .filter_map(|message| match message {
+                ::postgres::SimpleQueryMessage::Row(row) => Some(
+                    (0..row.len())
+                        .map(|i| {
+                            let text = row.get(i).unwrap_or_else(|| panic!("NULL in column {i} of {sql}"));
+                            text.parse().unwrap_or_else(|e| panic!("{text:?} in column {i} of {sql}: {e}"))
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+fn one(conn: &Raw, sql: &str) -> i64 {
+    let found = rows(conn, sql);
+    assert_eq!(found.len(), 1, "{sql}");
+    found[0][0]
 }
 
 /// Every counter row and every order's ship time, as text sorted by key, for
@@ -100,10 +146,10 @@ struct Floor {
 /// Orders: 1 = MUG 2, TEE 1, WRAP 1 (not shipped), created and due in 2100;
 /// 2 = MUG 3, created 2025-11-21 04:40 and due a day later (late);
 /// 3 = TEE 1, CAP 2, created and due in 2100.
-fn floor() -> Floor {
+fn floor(backend: &pg::Backend) -> Floor {
     let began = Utc::now().timestamp();
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("floor.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "floor.db")).unwrap();
     let boss = supervisor();
     store.add_channel(&boss, "shop", "Web shop", "rest").unwrap();
     store.add_bins(&boss, &Layout::demo().zoned_bins()).unwrap();
@@ -207,10 +253,9 @@ fn floor() -> Floor {
     Floor { dir, store, began, ended }
 }
 
-#[test]
-fn every_counted_operation_adds_to_its_counters_in_its_own_transaction() {
-    let floor = floor();
-    let conn = Connection::open(floor.store.path()).unwrap();
+fn every_counted_operation_adds_to_its_counters_in_its_own_transaction(backend: &pg::Backend) {
+    let floor = floor(backend);
+    let conn = Raw::open(&floor.store);
     let (h0, h1) = (floor.began / 3600, floor.ended / 3600);
     for hour in rows(&conn, "SELECT hour FROM operator_hourly UNION SELECT hour FROM shipped_hourly") {
         assert!((h0..=h1).contains(&hour[0]), "hour {} outside the test's run {h0}..={h1}", hour[0]);
@@ -288,7 +333,7 @@ fn the_backfill_computes_what_the_operations_counted() {
     // The floor's store taken back to version 7 (no counters, no ship
     // times, no goods-in tables, count tasks as they were) and opened again: migration 0008 must rebuild every counter and
     // ship time from the audit trail exactly as the operations counted them.
-    let floor = floor();
+    let floor = floor(&pg::Backend::Sqlite);
     let copy = floor.dir.path().join("v7.db");
     let live = Connection::open(floor.store.path()).unwrap();
     live.execute("VACUUM INTO ?1", [copy.to_str().unwrap()]).unwrap();
@@ -402,7 +447,7 @@ fn a_version_7_store_is_backfilled_from_its_events_and_orders() {
                (1, 1, 4, 'r', 'sealed', 'restock', 0, 1764040000002, 'R', 'EMP-0001');";
     version_7(&path, &format!("{orders}{events}{returns}"));
     let store = Store::open(&path).unwrap();
-    let conn = Connection::open(store.path()).unwrap();
+    let conn = Raw::open(&store);
 
     // Ship times (-1: none).
     assert_eq!(
@@ -450,10 +495,9 @@ fn a_version_7_store_is_backfilled_from_its_events_and_orders() {
     );
 }
 
-#[test]
-fn seeded_shipped_orders_are_counted_per_batch() {
+fn seeded_shipped_orders_are_counted_per_batch(backend: &pg::Backend) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("seed.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "seed.db")).unwrap();
     let boss = supervisor();
     store.add_channel(&boss, "shop", "Web shop", "rest").unwrap();
     store.add_skus(&boss, &[sku("MUG"), sku("TEE"), sku("CAP"), sku("WRAP")]).unwrap();
@@ -489,7 +533,7 @@ fn seeded_shipped_orders_are_counted_per_batch() {
     let open = shipped("H", OrderStatus::Packed, S, S, vec![line("MUG", 1)]);
     assert!(store.seed_orders(&boss, &[open]).is_err());
 
-    let conn = Connection::open(store.path()).unwrap();
+    let conn = Raw::open(&store);
     assert_eq!(one(&conn, "SELECT count(*) FROM orders WHERE shipped_at IS NOT NULL"), 5);
     // 11:00 (489,923): A, C, G: 3 + 3 + 1 units, all on time; 12:00: B, late;
     // 2025-11-23 11:00 (489,971): F.
@@ -513,14 +557,13 @@ fn seeded_shipped_orders_are_counted_per_batch() {
     assert_eq!(one(&conn, "SELECT count(*) FROM operator_hourly"), 0, "a seed is nobody's work");
 }
 
-#[test]
-fn the_demos_counters_agree_with_its_orders() {
+fn the_demos_counters_agree_with_its_orders(backend: &pg::Backend) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("demo.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "demo.db")).unwrap();
     let now = Utc.with_ymd_and_hms(2025, 6, 2, 10, 0, 0).unwrap();
     let opts = packline::demo::DemoOptions { orders: 3_000, seed: 42, now };
     packline::demo::seed(&mut store, &opts, &mut |_, _| {}).unwrap();
-    let conn = Connection::open(store.path()).unwrap();
+    let conn = Raw::open(&store);
     let shipped_statuses = "('shipped', 'in_transit', 'delivered', 'delivery_exception')";
 
     // Every history order that was not cancelled shipped, and nothing else did.
@@ -577,11 +620,14 @@ fn the_demos_counters_agree_with_its_orders() {
     assert!(work[0][4] >= to / 3_600 - 14 && work[0][5] < to / 3_600, "{work:?}");
     let by_role = rows(
         &conn,
-        "SELECT sum(p.role = 'picker' AND (h.pick_lines > 0 OR h.short_lines > 0 OR h.pick_refusals > 0)),
-                sum(p.role = 'packer' AND (h.packed_orders > 0 OR h.pack_refusals > 0)),
-                sum(p.role = 'picker' AND h.packed_orders + h.packed_units + h.pack_refusals > 0),
-                sum(p.role = 'packer' AND h.pick_lines + h.short_lines + h.pick_refusals > 0),
-                sum(p.badge IS NULL), count(DISTINCT h.operator)
+        "SELECT sum(CASE WHEN p.role = 'picker' AND (h.pick_lines > 0 OR h.short_lines > 0 OR h.pick_refusals > 0)
+                    THEN 1 ELSE 0 END),
+                sum(CASE WHEN p.role = 'packer' AND (h.packed_orders > 0 OR h.pack_refusals > 0) THEN 1 ELSE 0 END),
+                sum(CASE WHEN p.role = 'picker' AND h.packed_orders + h.packed_units + h.pack_refusals > 0
+                    THEN 1 ELSE 0 END),
+                sum(CASE WHEN p.role = 'packer' AND h.pick_lines + h.short_lines + h.pick_refusals > 0
+                    THEN 1 ELSE 0 END),
+                sum(CASE WHEN p.badge IS NULL THEN 1 ELSE 0 END), count(DISTINCT h.operator)
          FROM operator_hourly h LEFT JOIN operators p ON p.badge = h.operator",
     );
     let [at_shelves, at_benches, pickers_packing, packers_picking, strangers, badges] = by_role[0][..] else {
@@ -605,3 +651,9 @@ fn the_demos_counters_agree_with_its_orders() {
         )
     );
 }
+
+on_both_backends!(
+    every_counted_operation_adds_to_its_counters_in_its_own_transaction,
+    seeded_shipped_orders_are_counted_per_batch,
+    the_demos_counters_agree_with_its_orders,
+);

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -58,9 +59,9 @@ impl Env {
 }
 
 /// A store with MUG and TEE in stock (10 each) and the file channel `b2b`.
-fn env() -> Env {
+fn env(backend: &pg::Backend) -> Env {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("f.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "f.db")).unwrap();
     let a = sync();
     store.add_bins(&a, &[Bin { code: bin("01-001-A"), zone: Zone::A }]).unwrap();
     store.add_skus(&a, &[sku("MUG"), sku("TEE")]).unwrap();
@@ -106,9 +107,8 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-#[test]
-fn a_good_csv_is_stored_and_moved_to_done() {
-    let mut env = env();
+fn a_good_csv_is_stored_and_moved_to_done(backend: &pg::Backend) {
+    let mut env = env(backend);
     env.drop_file("orders.csv", &good_file());
     let report = env.poll();
     assert_eq!(report.files.len(), 1);
@@ -124,9 +124,8 @@ fn a_good_csv_is_stored_and_moved_to_done() {
     assert!(report.problems().is_empty());
 }
 
-#[test]
-fn a_file_with_one_bad_row_is_rejected_with_its_errors_and_stores_nothing() {
-    let mut env = env();
+fn a_file_with_one_bad_row_is_rejected_with_its_errors_and_stores_nothing(backend: &pg::Backend) {
+    let mut env = env(backend);
     let text = csv(&[row("B-1", "MUG", "2"), row("B-2", "TEE", "two"), row("B-3", "MUG", "1")]);
     env.drop_file("orders.csv", &text);
     let report = env.poll();
@@ -152,9 +151,8 @@ fn a_file_with_one_bad_row_is_rejected_with_its_errors_and_stores_nothing() {
     assert_eq!(fs::read_to_string(env.inbox().join("rejected/orders.csv.errors.txt")).unwrap(), listed);
 }
 
-#[test]
-fn the_same_orders_dropped_twice_import_nothing_the_second_time() {
-    let mut env = env();
+fn the_same_orders_dropped_twice_import_nothing_the_second_time(backend: &pg::Backend) {
+    let mut env = env(backend);
     env.drop_file("monday.csv", &good_file());
     assert_eq!(env.poll().summary.inserted, 2);
     env.drop_file("monday-again.csv", &good_file());
@@ -164,9 +162,8 @@ fn the_same_orders_dropped_twice_import_nothing_the_second_time() {
     assert_eq!(names(&env.inbox().join("done")), ["monday-again.csv", "monday.csv"]);
 }
 
-#[test]
-fn a_file_stored_but_not_moved_before_a_crash_is_read_again_as_unchanged() {
-    let mut env = env();
+fn a_file_stored_but_not_moved_before_a_crash_is_read_again_as_unchanged(backend: &pg::Backend) {
+    let mut env = env(backend);
     env.drop_file("orders.csv", &good_file());
     env.poll();
     // The process died between the commit and the move: the file is still in the inbox.
@@ -179,9 +176,8 @@ fn a_file_stored_but_not_moved_before_a_crash_is_read_again_as_unchanged() {
     assert_eq!(env.store.order_status(OrderNumber(1)).unwrap(), OrderStatus::Ready);
 }
 
-#[test]
-fn a_cancelled_jsonl_order_is_stored_cancelled() {
-    let mut env = env();
+fn a_cancelled_jsonl_order_is_stored_cancelled(backend: &pg::Backend) {
+    let mut env = env(backend);
     let order = |id: u32, cancelled: &str| {
         format!(
             r##"{{"id": {id}, "name": "#{id}", "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T10:00:00Z", "cancelled_at": {cancelled}, "financial_status": "paid", "currency": "EUR", "shipping_address": {{"name": "Jonas Berg", "address1": "Hauptstr. 5", "city": "Berlin", "zip": "10115", "country_code": "DE"}}, "line_items": [{{"sku": "MUG", "title": "Mug", "quantity": 1, "price": "12.50"}}]}}"##
@@ -202,9 +198,8 @@ fn a_cancelled_jsonl_order_is_stored_cancelled() {
     assert_eq!(status(&env, "502"), OrderStatus::Cancelled);
 }
 
-#[test]
-fn files_being_written_dotfiles_and_other_names_are_left_alone() {
-    let mut env = env();
+fn files_being_written_dotfiles_and_other_names_are_left_alone(backend: &pg::Backend) {
+    let mut env = env(backend);
     env.drop_file("fresh.csv", &good_file());
     env.drop_file(".hidden.csv", &good_file());
     env.drop_file(".orders.csv.tmp", "order_ref,chan");
@@ -226,8 +221,8 @@ fn files_being_written_dotfiles_and_other_names_are_left_alone() {
 }
 
 /// Imports the good file and ships B-1 in two packages and B-2 in one.
-fn shipped() -> Env {
-    let mut env = env();
+fn shipped(backend: &pg::Backend) -> Env {
+    let mut env = env(backend);
     env.drop_file("orders.csv", &good_file());
     env.poll();
     ship(&mut env.store, OrderNumber(1), 2);
@@ -240,9 +235,8 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
 }
 
-#[test]
-fn shipments_are_written_as_one_csv_and_their_rows_marked_sent() {
-    let mut env = shipped();
+fn shipments_are_written_as_one_csv_and_their_rows_marked_sent(backend: &pg::Backend) {
+    let mut env = shipped(backend);
     let due = env.store.outbox_due("b2b", "shipment", Utc::now(), 10).unwrap();
     assert_eq!(due.len(), 2);
     let sent = filedrop::write_shipments(&mut env.store, &sync(), &env.channel, Utc::now()).unwrap();
@@ -278,18 +272,16 @@ fn shipments_are_written_as_one_csv_and_their_rows_marked_sent() {
     assert_eq!(names(&env.outbox()).len(), 1);
 }
 
-#[test]
-fn nothing_is_written_when_nothing_is_pending() {
-    let mut env = env();
+fn nothing_is_written_when_nothing_is_pending(backend: &pg::Backend) {
+    let mut env = env(backend);
     env.drop_file("orders.csv", &good_file());
     env.poll();
     assert_eq!(filedrop::write_shipments(&mut env.store, &sync(), &env.channel, Utc::now()).unwrap(), 0);
     assert_eq!(names(&env.outbox()), Vec::<String>::new());
 }
 
-#[test]
-fn rows_a_dead_run_already_wrote_are_marked_from_its_file_not_written_again() {
-    let mut env = shipped();
+fn rows_a_dead_run_already_wrote_are_marked_from_its_file_not_written_again(backend: &pg::Backend) {
+    let mut env = shipped(backend);
     let due = env.store.outbox_due("b2b", "shipment", Utc::now(), 10).unwrap();
     // A run wrote the first row's file and died before marking it.
     env.store.outbox_begin_attempt(due[0].id).unwrap();
@@ -315,9 +307,8 @@ fn rows_a_dead_run_already_wrote_are_marked_from_its_file_not_written_again() {
     assert_eq!((second.state, second.remote_id.as_deref()), (OutboxState::Sent, Some(new.as_str())));
 }
 
-#[test]
-fn a_row_whose_file_was_taken_away_is_written_again() {
-    let mut env = shipped();
+fn a_row_whose_file_was_taken_away_is_written_again(backend: &pg::Backend) {
+    let mut env = shipped(backend);
     let due = env.store.outbox_due("b2b", "shipment", Utc::now(), 10).unwrap();
     env.store.outbox_begin_attempt(due[0].id).unwrap();
     let sent = filedrop::write_shipments(&mut env.store, &sync(), &env.channel, Utc::now()).unwrap();
@@ -328,10 +319,23 @@ fn a_row_whose_file_was_taken_away_is_written_again() {
     assert_eq!(env.store.outbox_row(due[0].id).unwrap().unwrap().attempts, 2);
 }
 
-#[test]
-fn a_missing_inbox_is_an_error_the_supervisor_sees() {
-    let mut env = env();
+fn a_missing_inbox_is_an_error_the_supervisor_sees(backend: &pg::Backend) {
+    let mut env = env(backend);
     fs::remove_dir(env.inbox()).unwrap();
     let err = filedrop::poll_inbox(&mut env.store, &sync(), &env.channel, &rules(), Duration::ZERO).unwrap_err();
     assert!(err.to_string().starts_with("cannot list the inbox"), "{err}");
 }
+
+on_both_backends!(
+    a_good_csv_is_stored_and_moved_to_done,
+    a_file_with_one_bad_row_is_rejected_with_its_errors_and_stores_nothing,
+    the_same_orders_dropped_twice_import_nothing_the_second_time,
+    a_file_stored_but_not_moved_before_a_crash_is_read_again_as_unchanged,
+    a_cancelled_jsonl_order_is_stored_cancelled,
+    files_being_written_dotfiles_and_other_names_are_left_alone,
+    shipments_are_written_as_one_csv_and_their_rows_marked_sent,
+    nothing_is_written_when_nothing_is_pending,
+    rows_a_dead_run_already_wrote_are_marked_from_its_file_not_written_again,
+    a_row_whose_file_was_taken_away_is_written_again,
+    a_missing_inbox_is_an_error_the_supervisor_sees,
+);

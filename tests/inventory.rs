@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use std::collections::BTreeMap;
 use std::process::Stdio;
@@ -70,9 +71,9 @@ fn import(store: &mut Store, orders: &[NewOrder]) {
 ///   wants 1 CUP (not reserved: the order waits whole; CUP is not short).
 /// - OLD: 5 in 05-001-A (zone B), its one unit shipped 120 days ago.
 /// - IDLE: nothing at all.
-fn fixture() -> (TempDir, Store) {
+fn fixture(backend: &pg::Backend) -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
-    let mut s = Store::open(&dir.path().join("inventory.db")).unwrap();
+    let mut s = Store::open(&backend.location(dir.path(), "inventory.db")).unwrap();
     let a = actor();
     s.add_channel(&a, "shop", "Web shop", "rest").unwrap();
     let bins = [
@@ -118,9 +119,8 @@ fn written(report: &Report, format: Format) -> String {
 // 1. The store
 // ---------------------------------------------------------------------------
 
-#[test]
-fn per_sku_health_sums_stock_backorders_and_shipped_units() {
-    let (_dir, store) = fixture();
+fn per_sku_health_sums_stock_backorders_and_shipped_units(backend: &pg::Backend) {
+    let (_dir, store) = fixture(backend);
     // SKU on_hand reserved backordered units last-shipped, one line each.
     let seen: Vec<String> = skus(&store, T0)
         .iter()
@@ -145,9 +145,8 @@ fn per_sku_health_sums_stock_backorders_and_shipped_units() {
     assert_eq!(skus(&store, T0 + DAY)[2].window_units, 40);
 }
 
-#[test]
-fn partial_backorders_count_only_what_is_missing() {
-    let (_dir, mut store) = fixture();
+fn partial_backorders_count_only_what_is_missing(backend: &pg::Backend) {
+    let (_dir, mut store) = fixture(backend);
     store.set_backorder_policy(BackorderPolicy::Partial);
     // 18 MUG are free: the order keeps them and waits for 7.
     import(&mut store, &[order("P1", &[("MUG", 25)])]);
@@ -160,9 +159,8 @@ fn partial_backorders_count_only_what_is_missing() {
 // 2. The report
 // ---------------------------------------------------------------------------
 
-#[test]
-fn the_report_matches_hand_computed_values() {
-    let (_dir, store) = fixture();
+fn the_report_matches_hand_computed_values(backend: &pg::Backend) {
+    let (_dir, store) = fixture(backend);
     let json: Value = serde_json::from_str(&written(&build(&store), Format::Json)).unwrap();
     assert_eq!(json["report"], "inventory");
     let facts = [
@@ -219,9 +217,8 @@ fn cells(line: &str) -> Vec<String> {
     line.split("  ").map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
 }
 
-#[test]
-fn table_and_csv_carry_the_json_numbers() {
-    let (_dir, store) = fixture();
+fn table_and_csv_carry_the_json_numbers(backend: &pg::Backend) {
+    let (_dir, store) = fixture(backend);
     let report = build(&store);
     let json: Value = serde_json::from_str(&written(&report, Format::Json)).unwrap();
     let keys: Vec<&str> = report.columns.iter().map(|c| c.key).collect();
@@ -260,9 +257,8 @@ fn table_and_csv_carry_the_json_numbers() {
     assert_eq!(table.lines().filter(|l| l.ends_with(' ')).count(), 0, "no trailing spaces");
 }
 
-#[test]
-fn the_binary_prints_the_report_in_every_format() {
-    let (dir, store) = fixture();
+fn the_binary_prints_the_report_in_every_format(backend: &pg::Backend) {
+    let (dir, store) = fixture(backend);
     let db = store.path().to_owned();
     drop(store);
     let home = dir.path().join("home");
@@ -287,3 +283,11 @@ fn the_binary_prints_the_report_in_every_format() {
     assert_eq!(csv.lines().count(), 6);
     assert!(run("table").starts_with("Inventory health: "));
 }
+
+on_both_backends!(
+    per_sku_health_sums_stock_backorders_and_shipped_units,
+    partial_backorders_count_only_what_is_missing,
+    the_report_matches_hand_computed_values,
+    table_and_csv_carry_the_json_numbers,
+    the_binary_prints_the_report_in_every_format,
+);

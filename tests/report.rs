@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use common::{bin, line, seeded as order, sku};
 use std::path::{Path, PathBuf};
@@ -40,9 +41,9 @@ struct Env {
 }
 
 impl Env {
-    fn new() -> Self {
+    fn new(backend: &pg::Backend) -> Self {
         let dir = TempDir::new().unwrap();
-        let mut store = Store::open(&dir.path().join("packline.db")).unwrap();
+        let mut store = Store::open(&backend.location(dir.path(), "packline.db")).unwrap();
         store.add_channel(&actor(), "shop", "Web shop", "rest").unwrap();
         let bins = [("01-001-A", Zone::A), ("05-001-A", Zone::B), ("10-001-A", Zone::C), ("10-002-A", Zone::C)];
         let bins: Vec<Bin> = bins.iter().map(|(code, zone)| Bin { code: bin(code), zone: *zone }).collect();
@@ -56,9 +57,8 @@ impl Env {
 // 1. Store reads
 // ---------------------------------------------------------------------------
 
-#[test]
-fn units_shipped_count_shipped_orders_due_in_the_window() {
-    let mut env = Env::new();
+fn units_shipped_count_shipped_orders_due_in_the_window(backend: &pg::Backend) {
+    let mut env = Env::new(backend);
     let since = T0 - 30 * DAY;
     let mut digital = line("CUP", 100);
     digital.requires_shipping = false;
@@ -87,15 +87,14 @@ fn units_shipped_count_shipped_orders_due_in_the_window() {
 
 #[test]
 fn units_shipped_seek_the_window_rather_than_scan_orders() {
-    let env = Env::new();
+    let env = Env::new(&pg::Backend::Sqlite);
     let plan = env.store.explain_units_shipped().unwrap();
     assert!(plan.iter().any(|l| l.contains("orders_status_ship")), "{plan:#?}");
     assert!(plan.iter().all(|l| !l.starts_with("SCAN") && !l.contains("TEMP B-TREE")), "{plan:#?}");
 }
 
-#[test]
-fn placements_sum_lots_per_bin_and_free_bins_hold_nothing() {
-    let mut env = Env::new();
+fn placements_sum_lots_per_bin_and_free_bins_hold_nothing(backend: &pg::Backend) {
+    let mut env = Env::new(backend);
     let s = &mut env.store;
     s.receive_stock(&actor(), bin("10-001-A"), "MUG", Some("L1"), 4, "in").unwrap();
     s.receive_stock(&actor(), bin("10-001-A"), "MUG", Some("L2"), 6, "in").unwrap();
@@ -117,9 +116,8 @@ fn placements_sum_lots_per_bin_and_free_bins_hold_nothing() {
     assert_eq!(inputs.units.len(), 3);
 }
 
-#[test]
-fn the_slotting_report_moves_a_best_seller_out_of_zone_c() {
-    let mut env = Env::new();
+fn the_slotting_report_moves_a_best_seller_out_of_zone_c(backend: &pg::Backend) {
+    let mut env = Env::new(backend);
     let s = &mut env.store;
     s.receive_stock(&actor(), bin("10-001-A"), "MUG", None, 10, "in").unwrap(); // best seller in C
     s.receive_stock(&actor(), bin("01-001-A"), "TEA", None, 10, "in").unwrap(); // unsold in A
@@ -153,8 +151,8 @@ fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null()).output().unwrap()
 }
 
-fn demo_store(home: &Path) -> PathBuf {
-    let db = home.join("demo.db");
+fn demo_store(backend: &pg::Backend, home: &Path) -> PathBuf {
+    let db = backend.location(home, "demo.db");
     let output = run(packline(home).arg("--db").arg(&db).args(["demo", "--orders", "2000"]));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     db
@@ -166,10 +164,9 @@ fn report(home: &Path, db: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-#[test]
-fn report_slotting_on_a_demo_store_in_every_format() {
+fn report_slotting_on_a_demo_store_in_every_format(backend: &pg::Backend) {
     let home = TempDir::new().unwrap();
-    let db = demo_store(home.path());
+    let db = demo_store(backend, home.path());
 
     let json: serde_json::Value =
         serde_json::from_str(&report(home.path(), &db, &["slotting", "--format", "json"])).unwrap();
@@ -249,8 +246,8 @@ fn rows_of(report: &packline::report::Report) -> Vec<serde_json::Value> {
 }
 
 /// Four open orders of two channels around T0 (two late), one shipped.
-fn orders_env() -> Env {
-    let mut env = Env::new();
+fn orders_env(backend: &pg::Backend) -> Env {
+    let mut env = Env::new(backend);
     env.store.add_channel(&actor(), "market", "Marketplace", "rest").unwrap();
     let mut held = order("3", OrderStatus::Held, T0 + DAY, vec![line("TEA", 1)]);
     held.holds = vec![packline::domain::HoldReason::BadAddress];
@@ -276,11 +273,10 @@ fn refs(report: &packline::report::Report) -> Vec<String> {
     rows_of(report).iter().map(|r| r["channel_ref"].as_str().unwrap().to_owned()).collect()
 }
 
-#[test]
-fn the_orders_report_lists_open_orders_as_the_queue_does() {
+fn the_orders_report_lists_open_orders_as_the_queue_does(backend: &pg::Backend) {
     use packline::domain::queue::{PageFrom, QueueFilter, QueueQuery, QueueSort};
     use packline::report::orders::Filters;
-    let env = orders_env();
+    let env = orders_env(backend);
     let report = orders_report(&env, &Filters::default());
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["report"], "orders");
@@ -325,10 +321,9 @@ fn the_orders_report_lists_open_orders_as_the_queue_does() {
     assert_eq!(shown, queued);
 }
 
-#[test]
-fn the_orders_report_filters_by_status_channel_lateness_and_limit() {
+fn the_orders_report_filters_by_status_channel_lateness_and_limit(backend: &pg::Backend) {
     use packline::report::orders::Filters;
-    let env = orders_env();
+    let env = orders_env(backend);
     let shipped = orders_report(&env, &Filters { status: Some(OrderStatus::Shipped), ..Filters::default() });
     assert_eq!(refs(&shipped), ["#4"]);
     let row = &rows_of(&shipped)[0];
@@ -350,10 +345,9 @@ fn the_orders_report_filters_by_status_channel_lateness_and_limit() {
     assert_eq!(written(&nothing, packline::report::Format::Table).lines().last(), Some("No order matches."));
 }
 
-#[test]
-fn the_orders_report_in_every_format() {
+fn the_orders_report_in_every_format(backend: &pg::Backend) {
     use packline::report::Format;
-    let env = orders_env();
+    let env = orders_env(backend);
     let report = orders_report(&env, &packline::report::orders::Filters::default());
     let csv = written(&report, Format::Csv);
     let mut lines = csv.lines();
@@ -381,7 +375,7 @@ fn the_orders_report_in_every_format() {
 /// A store whose trail holds Env's setup (by EMP-0001), three refused scans
 /// and one event written past the store with control characters in it.
 fn audit_env() -> Env {
-    let mut env = Env::new();
+    let mut env = Env::new(&pg::Backend::Sqlite);
     let handheld = Actor::new("HANDHELD-1", "EMP-0002");
     let packer = Actor::new("PACK-1", "EMP-0004");
     env.store.record_scan_refusal(&handheld, "wave:3", "01-002-A", "Wrong bin: go to 01-003-B.").unwrap();
@@ -500,10 +494,9 @@ fn the_audit_trail_is_sought_through_an_index_never_scanned() {
     }
 }
 
-#[test]
-fn report_orders_and_audit_on_a_demo_store_in_every_format() {
+fn report_orders_and_audit_on_a_demo_store_in_every_format(backend: &pg::Backend) {
     let home = TempDir::new().unwrap();
-    let db = demo_store(home.path());
+    let db = demo_store(backend, home.path());
 
     let json: serde_json::Value =
         serde_json::from_str(&report(home.path(), &db, &["orders", "--format", "json"])).unwrap();
@@ -551,3 +544,14 @@ fn report_orders_and_audit_on_a_demo_store_in_every_format() {
         assert!(String::from_utf8_lossy(&output.stderr).contains("is not an option of"), "{args:?}");
     }
 }
+
+on_both_backends!(
+    units_shipped_count_shipped_orders_due_in_the_window,
+    placements_sum_lots_per_bin_and_free_bins_hold_nothing,
+    the_slotting_report_moves_a_best_seller_out_of_zone_c,
+    report_slotting_on_a_demo_store_in_every_format,
+    the_orders_report_lists_open_orders_as_the_queue_does,
+    the_orders_report_filters_by_status_channel_lateness_and_limit,
+    the_orders_report_in_every_format,
+    report_orders_and_audit_on_a_demo_store_in_every_format,
+);

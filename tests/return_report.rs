@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -27,9 +28,9 @@ fn bench() -> Actor {
 
 /// Order 1 (2 MUG, 1 TEE) shipped, then returned: one MUG changed mind, the
 /// TEE defective; the RMA closed with its refund when `close` says so.
-fn env(close: bool) -> (TempDir, Store, RmaNumber) {
+fn env(backend: &pg::Backend, close: bool) -> (TempDir, Store, RmaNumber) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "r.db")).unwrap();
     let a = bench();
     store.add_channel(&a, "shop", "Web shop", "rest").unwrap();
     store.add_bins(&a, &[Bin { code: bin("01-001-A"), zone: Zone::A }]).unwrap();
@@ -56,9 +57,8 @@ fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
 // 1. The store
 // ---------------------------------------------------------------------------
 
-#[test]
-fn shipped_and_returned_units_and_reasons_count_in_their_window() {
-    let (_dir, store, _) = env(false);
+fn shipped_and_returned_units_and_reasons_count_in_their_window(backend: &pg::Backend) {
+    let (_dir, store, _) = env(backend, false);
     let now = Utc::now();
     let (day_ago, tomorrow) = (now - Duration::days(1), now + Duration::days(1));
     assert_eq!(store.units_shipped_between(day_ago, tomorrow).unwrap(), counts(&[("MUG", 2), ("TEE", 1)]));
@@ -71,15 +71,20 @@ fn shipped_and_returned_units_and_reasons_count_in_their_window() {
     assert!(store.units_returned_between(earlier, day_ago).unwrap().is_empty());
     assert!(store.return_reasons_between(tomorrow, tomorrow + Duration::days(1)).unwrap().is_empty());
     assert!(store.units_shipped_between(day_ago, day_ago).unwrap().is_empty());
+}
+
+/// SQLite only: checks SQLite's EXPLAIN QUERY PLAN.
+#[test]
+fn units_shipped_in_a_window_seek_each_orders_lines_by_primary_key() {
+    let (_dir, store, _) = env(&pg::Backend::Sqlite, false);
     let plan = store.explain_units_shipped_between().unwrap().join("\n");
     // Shipments drive the join: each order's lines are a primary-key seek.
     assert!(plan.contains("SEARCH l USING PRIMARY KEY"), "{plan}");
     assert!(!plan.contains("SCAN l"), "{plan}");
 }
 
-#[test]
-fn open_rmas_are_listed_and_closed_ones_only_in_the_window() {
-    let (_dir, mut store, rma) = env(false);
+fn open_rmas_are_listed_and_closed_ones_only_in_the_window(backend: &pg::Backend) {
+    let (_dir, mut store, rma) = env(backend, false);
     let now = Utc::now();
     let rows = store.returns_report(now + Duration::days(1)).unwrap();
     assert_eq!(rows.len(), 1, "an open RMA is listed whatever the window");
@@ -122,9 +127,8 @@ fn report(home: &Path, db: &Path, format: &str) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-#[test]
-fn report_returns_as_json_and_csv() {
-    let (dir, store, rma) = env(true);
+fn report_returns_as_json_and_csv(backend: &pg::Backend) {
+    let (dir, store, rma) = env(backend, true);
     let db = store.path().to_owned();
     drop(store);
     let json: serde_json::Value = serde_json::from_str(&report(dir.path(), &db, "json")).unwrap();
@@ -163,3 +167,9 @@ fn report_returns_as_json_and_csv() {
     assert!(table.starts_with("Returns since "), "{table}");
     assert!(table.contains("Reasons: changed mind: 1; defective: 1."), "{table}");
 }
+
+on_both_backends!(
+    shipped_and_returned_units_and_reasons_count_in_their_window,
+    open_rmas_are_listed_and_closed_ones_only_in_the_window,
+    report_returns_as_json_and_csv,
+);

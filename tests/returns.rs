@@ -6,9 +6,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use common::{bin, order, returned_unit, ship, sku};
 use packline::domain::rma::{Disposition, Grade, ReturnRefusal, RmaStatus};
+use packline::domain::sync::OutboxState;
 use packline::domain::{Actor, Bin, OrderNumber, OrderStatus, Verdict, Zone};
 use packline::planning::returns::ReturnsConfig;
 use packline::store::Store;
@@ -24,9 +26,9 @@ fn rules() -> ReturnsConfig {
 
 /// Order 1 (2 MUG, 1 TEE) picked, packed and shipped; MUG has no stock left,
 /// so order 2 (1 MUG) waits as a backorder.
-fn env() -> (TempDir, Store) {
+fn env(backend: &pg::Backend) -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "r.db")).unwrap();
     let a = bench();
     store.add_channel(&a, "shop", "Web shop", "rest").unwrap();
     store
@@ -43,9 +45,8 @@ fn env() -> (TempDir, Store) {
     (dir, store)
 }
 
-#[test]
-fn an_unannounced_return_is_flagged_and_never_takes_more_than_shipped() {
-    let (_dir, mut store) = env();
+fn an_unannounced_return_is_flagged_and_never_takes_more_than_shipped(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let one = OrderNumber(1);
     // Found by the tracking number on our label.
     assert_eq!(store.order_for_package("TRACK0001").unwrap(), Some(one));
@@ -70,9 +71,8 @@ fn an_unannounced_return_is_flagged_and_never_takes_more_than_shipped() {
     assert_eq!(store.receive_return(&bench(), one).unwrap().rma, rma);
 }
 
-#[test]
-fn mixed_dispositions_a_restock_fills_the_backorder_and_the_refund_is_recorded() {
-    let (_dir, mut store) = env();
+fn mixed_dispositions_a_restock_fills_the_backorder_and_the_refund_is_recorded(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let one = OrderNumber(1);
     let announced = store.create_rma(&Actor::new("OFFICE", "EMP-0001"), one, "customer called").unwrap();
     let view = store.receive_rma(&bench(), announced).unwrap();
@@ -112,14 +112,18 @@ fn mixed_dispositions_a_restock_fills_the_backorder_and_the_refund_is_recorded()
         .unwrap()
         .unwrap_err();
     assert_eq!(refusal, ReturnRefusal::Closed { rma: announced });
-    let raw = rusqlite::Connection::open(store.path()).unwrap();
-    let refunds: i64 = raw.query_row("SELECT count(*) FROM outbox WHERE kind = 'refund'", [], |r| r.get(0)).unwrap();
+    let refunds = store.outbox_rows(&OutboxState::ALL, 100).unwrap().iter().filter(|row| row.kind == "refund").count();
     assert_eq!(refunds, 1);
 }
 
-#[test]
-fn only_shipped_orders_come_back() {
-    let (_dir, mut store) = env();
+fn only_shipped_orders_come_back(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let err = store.receive_return(&bench(), OrderNumber(2)).unwrap_err().to_string();
     assert!(err.contains("only a shipped order can come back"), "{err}");
 }
+
+on_both_backends!(
+    an_unannounced_return_is_flagged_and_never_takes_more_than_shipped,
+    mixed_dispositions_a_restock_fills_the_backorder_and_the_refund_is_recorded,
+    only_shipped_orders_come_back,
+);

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod pg;
+
 use chrono::{Duration, Utc};
 use packline::domain::Actor;
 use packline::store::{AuditQuery, SCAN_REFUSED, Store};
@@ -14,10 +16,9 @@ fn refusals(store: &Store, since: chrono::DateTime<Utc>) -> Vec<packline::store:
     store.audit_events(&query).unwrap()
 }
 
-#[test]
-fn a_refused_scan_is_one_event_with_the_badge_the_code_and_why() {
+fn a_refused_scan_is_one_event_with_the_badge_the_code_and_why(backend: &pg::Backend) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("packline.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "packline.db")).unwrap();
     let before = Utc::now() - Duration::seconds(1);
     let picker = Actor::new("HANDHELD-1", "EMP-0002");
     let packer_2 = Actor::new("PACK-2", "EMP-0004");
@@ -42,10 +43,9 @@ fn a_refused_scan_is_one_event_with_the_badge_the_code_and_why() {
     assert_eq!(by_picker.iter().map(|e| e.subject.as_str()).collect::<Vec<_>>(), ["wave:3"]);
 }
 
-#[test]
-fn a_hostile_or_endless_code_is_sanitised_and_cut() {
+fn a_hostile_or_endless_code_is_sanitised_and_cut(backend: &pg::Backend) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("packline.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "packline.db")).unwrap();
     let before = Utc::now() - Duration::seconds(1);
     let actor = Actor::new("PACK-1", "EMP-0004");
     let code = format!("\u{1b}]0;pwned\u{7}\u{202e}{}", "9".repeat(500));
@@ -62,10 +62,9 @@ fn a_hostile_or_endless_code_is_sanitised_and_cut() {
     assert!(details.iter().all(|d| !d.chars().any(char::is_control) && !d.contains('\u{202e}')));
 }
 
-#[test]
-fn recording_refusals_leaves_the_rest_of_the_trail_alone() {
+fn recording_refusals_leaves_the_rest_of_the_trail_alone(backend: &pg::Backend) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("packline.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "packline.db")).unwrap();
     let before = Utc::now() - Duration::seconds(1);
     let actor = Actor::new("PACK-1", "EMP-0004");
     store.add_channel(&actor, "shop", "Web shop", "rest").unwrap();
@@ -77,3 +76,9 @@ fn recording_refusals_leaves_the_rest_of_the_trail_alone() {
     assert_eq!(all.iter().filter(|e| e.event.kind == SCAN_REFUSED).count(), 3);
     assert_eq!(all.last().unwrap().event.kind, "channel_added");
 }
+
+on_both_backends!(
+    a_refused_scan_is_one_event_with_the_badge_the_code_and_why,
+    a_hostile_or_endless_code_is_sanitised_and_cut,
+    recording_refusals_leaves_the_rest_of_the_trail_alone,
+);

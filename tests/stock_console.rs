@@ -1,7 +1,7 @@
 //! The stock screen (F8) in the console, on the demo warehouse: receiving an
 //! announced package by its SSCC, putting it away by scanning the suggested
 //! bin, a blind count that agrees, refusals, and the supervisor's
-//! replenishment tab.
+//! replenishment tab; on SQLite and on PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,18 +9,30 @@
 mod common;
 #[path = "console/mod.rs"]
 mod console;
+mod pg;
 
 use crossterm::event::KeyCode;
 use packline::app::Active;
 use packline::domain::inbound::ReceiptStatus;
 use packline::screens::stock::Tab;
 use packline::store::Store;
+use tempfile::TempDir;
 
-use console::{app, demo_store, press, scan, screen, supervisor, type_text};
+use console::{app, press, scan, screen, supervisor, type_text};
 
-#[test]
-fn a_picker_receives_a_package_puts_it_away_and_counts_a_bin() {
-    let (_dir, path) = demo_store(300);
+/// The demo warehouse with `orders` orders (as `console::demo_store` seeds
+/// it), in `demo.db` of a new directory or in a new PostgreSQL database.
+fn demo_store(backend: &pg::Backend, orders: u64) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let path = backend.location(dir.path(), "demo.db");
+    let mut store = Store::open(&path).unwrap();
+    let options = packline::demo::DemoOptions { orders, seed: 42, now: console::now() };
+    packline::demo::seed(&mut store, &options, &mut |_, _| {}).unwrap();
+    (dir, path)
+}
+
+fn a_picker_receives_a_package_puts_it_away_and_counts_a_bin(backend: &pg::Backend) {
+    let (_dir, path) = demo_store(backend, 300);
     let mut picker = app(&path, (120, 40));
     press(&mut picker, KeyCode::F(8));
     assert_eq!(picker.active(), Active::Stock);
@@ -88,9 +100,8 @@ fn a_picker_receives_a_package_puts_it_away_and_counts_a_bin() {
     assert_eq!(picker.active(), Active::Queue);
 }
 
-#[test]
-fn a_supervisor_reads_the_replenishment_list_with_inbound_units() {
-    let (_dir, path) = demo_store(300);
+fn a_supervisor_reads_the_replenishment_list_with_inbound_units(backend: &pg::Backend) {
+    let (_dir, path) = demo_store(backend, 300);
     let mut boss = supervisor(&path);
     press(&mut boss, KeyCode::F(8));
     for _ in 0..3 {
@@ -110,3 +121,8 @@ fn a_supervisor_reads_the_replenishment_list_with_inbound_units() {
     let report = packline::report::inbound::replenishment(&store, &config, 90, console::now().date_naive()).unwrap();
     assert_eq!(report, rows);
 }
+
+on_both_backends!(
+    a_picker_receives_a_package_puts_it_away_and_counts_a_bin,
+    a_supervisor_reads_the_replenishment_list_with_inbound_units,
+);

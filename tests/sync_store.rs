@@ -6,13 +6,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{bin, order, sku};
 use packline::domain::pack::PackRefusal;
 use packline::domain::sync::{ChannelOrder, ChannelState, OutboxState, TrackingEvent, TrackingStatus};
 use packline::domain::{Actor, Bin, HoldReason, NewOrder, OrderNumber, OrderStatus, Verdict, Zone};
-use packline::store::{NewPackage, PackageIds, SeedOrder, Store};
+use packline::store::{AuditQuery, NewPackage, PackageIds, SeedOrder, Store};
 use tempfile::TempDir;
 
 fn actor() -> Actor {
@@ -27,9 +28,9 @@ fn at(secs: i64) -> DateTime<Utc> {
 const T0: i64 = 1_763_700_000;
 
 /// A store with the `shop` channel, SKUs MUG and TEE, 5 MUG in a bin.
-fn env() -> (TempDir, Store) {
+fn env(backend: &pg::Backend) -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "s.db")).unwrap();
     store.add_channel(&actor(), "shop", "Web shop", "rest").unwrap();
     store.add_bins(&actor(), &[Bin { code: bin("01-001-A"), zone: Zone::A }]).unwrap();
     store.add_skus(&actor(), &[sku("MUG"), sku("TEE")]).unwrap();
@@ -80,9 +81,8 @@ fn pack(store: &mut Store, n: i64, boxes: usize) {
     store.complete_pack(&actor(), number, &packages, ("DHL", "DHL Paket"), "", &mut ids).unwrap();
 }
 
-#[test]
-fn a_page_is_stored_with_its_cursor_or_not_at_all() {
-    let (_dir, mut store) = env();
+fn a_page_is_stored_with_its_cursor_or_not_at_all(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let summary = page(&mut store, &[copy("1", 2, T0, false), copy("2", 9, T0, false)], Some("2025-11-21T04:40:00Z"));
     assert_eq!((summary.inserted, summary.ready, summary.backordered), (2, 1, 1));
     let record = store.channel_sync("shop").unwrap().unwrap();
@@ -112,9 +112,8 @@ fn a_page_is_stored_with_its_cursor_or_not_at_all() {
     assert_eq!(store.channel_sync("market").unwrap().unwrap().orders_imported, 0);
 }
 
-#[test]
-fn a_page_delivered_again_changes_nothing_and_failing_orders_are_held() {
-    let (_dir, mut store) = env();
+fn a_page_delivered_again_changes_nothing_and_failing_orders_are_held(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let orders = [copy("1", 2, T0, false), copy("2", 1, T0, false), copy("3", 1, T0, true)];
     let mut hold_tee = |o: &NewOrder| {
         let mut verdict = Verdict::default();
@@ -133,9 +132,8 @@ fn a_page_delivered_again_changes_nothing_and_failing_orders_are_held() {
     assert_eq!(reserved_mugs(&store), 2);
 }
 
-#[test]
-fn a_stale_copy_never_overwrites_and_a_newer_one_does() {
-    let (_dir, mut store) = env();
+fn a_stale_copy_never_overwrites_and_a_newer_one_does(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let mut newer = copy("1", 1, T0 + 60, false);
     newer.order.note = "Leave at the back door".into();
     page(&mut store, &[newer], None);
@@ -153,9 +151,8 @@ fn a_stale_copy_never_overwrites_and_a_newer_one_does() {
     assert_eq!(store.order_detail(OrderNumber(1), 10).unwrap().unwrap().note, "Ring twice");
 }
 
-#[test]
-fn a_cancelled_copy_cancels_a_ready_order_and_its_stock_feeds_a_backorder() {
-    let (_dir, mut store) = env();
+fn a_cancelled_copy_cancels_a_ready_order_and_its_stock_feeds_a_backorder(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     page(&mut store, &[copy("1", 5, T0, false), copy("2", 3, T0, false)], None);
     assert_eq!((status(&store, 1), status(&store, 2)), (OrderStatus::Ready, OrderStatus::Backordered));
     assert_eq!(reserved_mugs(&store), 5);
@@ -171,9 +168,8 @@ fn a_cancelled_copy_cancels_a_ready_order_and_its_stock_feeds_a_backorder() {
     assert!(store.open_alerts(10).unwrap().is_empty(), "no work had started: nothing to flag");
 }
 
-#[test]
-fn a_cancelled_copy_of_an_order_on_the_floor_is_flagged_and_not_packed() {
-    let (_dir, mut store) = env();
+fn a_cancelled_copy_of_an_order_on_the_floor_is_flagged_and_not_packed(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let seeds = [seed("1", OrderStatus::Picking), seed("2", OrderStatus::Picked), seed("3", OrderStatus::Picked)];
     store.seed_orders(&actor(), &seeds).unwrap();
     store.pack_open(&actor(), OrderNumber(3)).unwrap().unwrap();
@@ -206,9 +202,8 @@ fn a_cancelled_copy_of_an_order_on_the_floor_is_flagged_and_not_packed() {
     assert_eq!(store.open_alerts(10).unwrap().len(), 3);
 }
 
-#[test]
-fn a_packed_order_cancelled_at_the_channel_stays_off_the_manifest() {
-    let (_dir, mut store) = env();
+fn a_packed_order_cancelled_at_the_channel_stays_off_the_manifest(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     store.seed_orders(&actor(), &[seed("1", OrderStatus::Picked), seed("2", OrderStatus::Picked)]).unwrap();
     pack(&mut store, 1, 1);
     pack(&mut store, 2, 1);
@@ -221,9 +216,8 @@ fn a_packed_order_cancelled_at_the_channel_stays_off_the_manifest() {
     assert_eq!((status(&store, 1), status(&store, 2)), (OrderStatus::Shipped, OrderStatus::Packed));
 }
 
-#[test]
-fn a_cancelled_order_arriving_first_stays_cancelled() {
-    let (_dir, mut store) = env();
+fn a_cancelled_order_arriving_first_stays_cancelled(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let summary = page(&mut store, &[copy("1", 2, T0 + 60, true)], None);
     assert_eq!((summary.inserted, summary.cancelled, summary.ready), (1, 1, 0));
     assert_eq!(status(&store, 1), OrderStatus::Cancelled);
@@ -234,9 +228,8 @@ fn a_cancelled_order_arriving_first_stays_cancelled() {
     assert_eq!(reserved_mugs(&store), 0);
 }
 
-#[test]
-fn the_outbox_lifecycle() {
-    let (_dir, mut store) = env();
+fn the_outbox_lifecycle(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     store.seed_orders(&actor(), &[seed("1", OrderStatus::Picked), seed("2", OrderStatus::Picked)]).unwrap();
     pack(&mut store, 1, 1);
     pack(&mut store, 2, 1);
@@ -291,20 +284,16 @@ fn the_outbox_lifecycle() {
         [(two, OutboxState::Skipped), (one, OutboxState::Sent)]
     );
     assert_eq!(store.outbox_rows(&[OutboxState::Sent, OutboxState::Skipped], 1).unwrap().len(), 1);
-    let raw = rusqlite::Connection::open(store.path()).unwrap();
-    let kinds: Vec<String> = raw
-        .prepare("SELECT kind FROM events WHERE subject = ?1 ORDER BY id")
-        .unwrap()
-        .query_map([format!("outbox:{two}")], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let mut query = AuditQuery::since(DateTime::UNIX_EPOCH, 100);
+    query.subject = Some(format!("outbox:{two}"));
+    // Oldest first, as they were written.
+    let kinds: Vec<String> = store.audit_events(&query).unwrap().into_iter().rev().map(|e| e.event.kind).collect();
     assert_eq!(kinds, ["outbox_failed", "outbox_retried", "outbox_skipped"]);
 }
 
 #[test]
 fn due_rows_are_an_index_seek_and_refunds_take_their_orders_channel() {
-    let (_dir, mut store) = env();
+    let (_dir, mut store) = env(&pg::Backend::Sqlite);
     let plan = store.explain_outbox_due().unwrap();
     assert!(
         plan.iter().any(|s| s.contains("USING INDEX outbox_due") || s.contains("USING COVERING INDEX outbox_due")),
@@ -327,9 +316,8 @@ fn due_rows_are_an_index_seek_and_refunds_take_their_orders_channel() {
     assert_eq!(rows.len(), 1);
 }
 
-#[test]
-fn one_station_holds_the_sync_lease() {
-    let (_dir, mut store) = env();
+fn one_station_holds_the_sync_lease(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let (a, b) = (Actor::new("HOST-A", "system"), Actor::new("HOST-B", "system"));
     assert_eq!(store.take_sync_lease(&a, 60_000).unwrap(), None);
     let holder = store.take_sync_lease(&b, 60_000).unwrap().unwrap();
@@ -348,9 +336,8 @@ fn one_station_holds_the_sync_lease() {
     assert!(store.take_sync_lease(&a, 0).is_err());
 }
 
-#[test]
-fn tracking_moves_the_order_and_raises_alerts_once() {
-    let (_dir, mut store) = env();
+fn tracking_moves_the_order_and_raises_alerts_once(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     store.seed_orders(&actor(), &[seed("1", OrderStatus::Picked), seed("2", OrderStatus::Picked)]).unwrap();
     pack(&mut store, 1, 2);
     pack(&mut store, 2, 1);
@@ -418,9 +405,8 @@ fn tracking_moves_the_order_and_raises_alerts_once() {
     assert!(store.record_tracking(&actor(), "NOPE", &[], now, later).is_err());
 }
 
-#[test]
-fn tracking_never_moves_an_order_the_status_machine_refuses() {
-    let (_dir, mut store) = env();
+fn tracking_never_moves_an_order_the_status_machine_refuses(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     store.seed_orders(&actor(), &[seed("1", OrderStatus::Picked)]).unwrap();
     pack(&mut store, 1, 1);
     store.transition_order(&actor(), OrderNumber(1), OrderStatus::Cancelled, "customer called").unwrap();
@@ -435,9 +421,8 @@ fn tracking_never_moves_an_order_the_status_machine_refuses() {
     assert_eq!(status(&store, 1), OrderStatus::Cancelled);
 }
 
-#[test]
-fn sync_health_counts_the_outbox_and_names_the_failing_channel() {
-    let (_dir, mut store) = env();
+fn sync_health_counts_the_outbox_and_names_the_failing_channel(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     assert_eq!(store.sync_health().unwrap(), packline::domain::sync::SyncHealth::default());
     store
         .seed_orders(
@@ -513,25 +498,20 @@ fn a_version_5_outbox_is_upgraded_with_channels_and_states() {
     assert_eq!(package, "delivered", "packages of delivered orders are not tracked again");
 }
 
-#[test]
-fn a_channel_follows_its_config_and_each_change_is_audited_once() {
-    let (dir, mut store) = env();
-    let read = || -> (String, String, i64) {
-        let sql = rusqlite::Connection::open(dir.path().join("s.db")).unwrap();
-        sql.query_row(
-            "SELECT name, kind, (SELECT count(*) FROM events WHERE kind = 'channel_configured')
-             FROM channels WHERE code = 'shop'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap()
+fn a_channel_follows_its_config_and_each_change_is_audited_once(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
+    let read = |store: &Store| -> (String, String, usize) {
+        let shop = store.channel_sync("shop").unwrap().unwrap();
+        let mut query = AuditQuery::since(DateTime::UNIX_EPOCH, 100);
+        query.kind = Some("channel_configured".into());
+        (shop.name, shop.kind, store.audit_events(&query).unwrap().len())
     };
     store.configure_channel(&actor(), "shop", "Web shop", "rest").unwrap();
-    assert_eq!(read(), ("Web shop".into(), "rest".into(), 0), "unchanged: no event");
+    assert_eq!(read(&store), ("Web shop".into(), "rest".into(), 0), "unchanged: no event");
     store.configure_channel(&actor(), "shop", "Shop files", "file").unwrap();
-    assert_eq!(read(), ("Shop files".into(), "file".into(), 1));
+    assert_eq!(read(&store), ("Shop files".into(), "file".into(), 1));
     store.configure_channel(&actor(), "shop", "Shop files", "file").unwrap();
-    assert_eq!(read().2, 1, "the same config again changes nothing");
+    assert_eq!(read(&store).2, 1, "the same config again changes nothing");
     store.configure_channel(&actor(), "b2b", "B2B portal", "file").unwrap();
     assert!(store.ensure_channel(&actor(), "b2b", "x", "rest").is_ok_and(|added| !added), "b2b was added");
 }
@@ -553,9 +533,8 @@ fn waved_pair(store: &mut Store) -> packline::domain::WaveNumber {
     wave
 }
 
-#[test]
-fn a_cancelled_copy_takes_an_order_out_of_a_wave_nobody_started() {
-    let (_dir, mut store) = env();
+fn a_cancelled_copy_takes_an_order_out_of_a_wave_nobody_started(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let wave = waved_pair(&mut store);
     assert_eq!(reserved_mugs(&store), 4);
     let summary = page(&mut store, &[copy("1", 2, T0 + 60, true)], None);
@@ -572,9 +551,8 @@ fn a_cancelled_copy_takes_an_order_out_of_a_wave_nobody_started() {
     assert!(store.open_alerts(10).unwrap().is_empty(), "nothing for the supervisor to decide");
 }
 
-#[test]
-fn an_order_in_a_wave_being_picked_is_flagged_not_taken_out() {
-    let (_dir, mut store) = env();
+fn an_order_in_a_wave_being_picked_is_flagged_not_taken_out(backend: &pg::Backend) {
+    let (_dir, mut store) = env(backend);
     let wave = waved_pair(&mut store);
     store.take_wave(&actor(), wave, 60_000, false).unwrap();
     let summary = page(&mut store, &[copy("1", 2, T0 + 60, true)], None);
@@ -582,3 +560,21 @@ fn an_order_in_a_wave_being_picked_is_flagged_not_taken_out() {
     assert_eq!(status(&store, 1), OrderStatus::Picking);
     assert_eq!(store.pick_list(wave).unwrap().wave.orders, 2);
 }
+
+on_both_backends!(
+    a_page_is_stored_with_its_cursor_or_not_at_all,
+    a_page_delivered_again_changes_nothing_and_failing_orders_are_held,
+    a_stale_copy_never_overwrites_and_a_newer_one_does,
+    a_cancelled_copy_cancels_a_ready_order_and_its_stock_feeds_a_backorder,
+    a_cancelled_copy_of_an_order_on_the_floor_is_flagged_and_not_packed,
+    a_packed_order_cancelled_at_the_channel_stays_off_the_manifest,
+    a_cancelled_order_arriving_first_stays_cancelled,
+    the_outbox_lifecycle,
+    one_station_holds_the_sync_lease,
+    tracking_moves_the_order_and_raises_alerts_once,
+    tracking_never_moves_an_order_the_status_machine_refuses,
+    sync_health_counts_the_outbox_and_names_the_failing_channel,
+    a_channel_follows_its_config_and_each_change_is_audited_once,
+    a_cancelled_copy_takes_an_order_out_of_a_wave_nobody_started,
+    an_order_in_a_wave_being_picked_is_flagged_not_taken_out,
+);

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -24,9 +25,9 @@ fn sync() -> Actor {
 
 /// A store with `n` orders of the `shop` channel shipped (one MUG each,
 /// order 1 in two packages).
-fn shipped(n: i64) -> (TempDir, Store) {
+fn shipped(backend: &pg::Backend, n: i64) -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "t.db")).unwrap();
     let a = sync();
     store.add_channel(&a, "shop", "Web shop", "rest").unwrap();
     store.add_bins(&a, &[Bin { code: bin("01-001-A"), zone: Zone::A }]).unwrap();
@@ -44,9 +45,8 @@ fn tracking_of(store: &Store, number: OrderNumber) -> Vec<String> {
     store.shipments(number).unwrap().into_iter().map(|p| p.tracking).collect()
 }
 
-#[test]
-fn shipped_orders_are_followed_until_delivered() {
-    let (_dir, mut store) = shipped(8);
+fn shipped_orders_are_followed_until_delivered(backend: &pg::Backend) {
+    let (_dir, mut store) = shipped(backend, 8);
     let demo = DemoCarrier { seconds_per_day: 120 };
     let start = Utc::now();
     // Nothing has happened yet: the carrier picks up about 0.2 days (24 s) after packing.
@@ -103,9 +103,8 @@ fn event(at: DateTime<Utc>, status: TrackingStatus, description: &str) -> Tracki
     TrackingEvent { at, status, description: description.into(), expected_delivery: expected }
 }
 
-#[test]
-fn an_exception_ends_in_delivery_exception_with_an_alert() {
-    let (_dir, mut store) = shipped(2);
+fn an_exception_ends_in_delivery_exception_with_an_alert(backend: &pg::Backend) {
+    let (_dir, mut store) = shipped(backend, 2);
     let t0 = Utc::now();
     let script = tracking_of(&store, OrderNumber(2))
         .into_iter()
@@ -132,9 +131,8 @@ fn an_exception_ends_in_delivery_exception_with_an_alert() {
     assert_eq!(store.order_status(OrderNumber(1)).unwrap(), OrderStatus::Shipped);
 }
 
-#[test]
-fn a_feed_failing_for_one_package_leaves_the_others_moving() {
-    let (_dir, mut store) = shipped(3);
+fn a_feed_failing_for_one_package_leaves_the_others_moving(backend: &pg::Backend) {
+    let (_dir, mut store) = shipped(backend, 3);
     let t0 = Utc::now();
     let mut script = HashMap::new();
     for tracking in tracking_of(&store, OrderNumber(2)) {
@@ -155,3 +153,9 @@ fn a_feed_failing_for_one_package_leaves_the_others_moving() {
     let later = carrier::poll(&mut store, &sync(), &feed, t0 + TimeDelta::seconds(61), every, 10).unwrap();
     assert_eq!((later.packages, later.failures, later.events), (4, 1, 0));
 }
+
+on_both_backends!(
+    shipped_orders_are_followed_until_delivered,
+    an_exception_ends_in_delivery_exception_with_an_alert,
+    a_feed_failing_for_one_package_leaves_the_others_moving,
+);

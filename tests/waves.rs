@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod pg;
 
 use chrono::Utc;
 use common::{bin, order, sku};
@@ -37,9 +38,9 @@ struct Env {
 /// The demo layout's bins, three SKUs: MUG in 01-002-A (10) and 06-010-B
 /// (10), TEE in 03-005-A (2) and 11-020-C (5), CAP in 02-003-A (6); three
 /// orders allocated and ready.
-fn env() -> Env {
+fn env(backend: &pg::Backend) -> Env {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("packline.db")).unwrap();
+    let mut store = Store::open(&backend.location(dir.path(), "packline.db")).unwrap();
     let layout = Layout::demo();
     store.add_channel(&supervisor(), "shop", "Web shop", "rest").unwrap();
     store.add_bins(&supervisor(), &layout.zoned_bins()).unwrap();
@@ -86,9 +87,8 @@ fn assert_clean(env: &Env) {
     assert!(audit.is_clean(), "{audit:?}");
 }
 
-#[test]
-fn a_planned_wave_holds_its_orders_in_totes_with_tasks_in_walk_order() {
-    let mut env = env();
+fn a_planned_wave_holds_its_orders_in_totes_with_tasks_in_walk_order(backend: &pg::Backend) {
+    let mut env = env(backend);
     let plan = plan(&env);
     assert_eq!(plan.orders.len(), 3);
     assert_eq!((plan.lines, plan.units), (5, 9));
@@ -114,9 +114,8 @@ fn a_planned_wave_holds_its_orders_in_totes_with_tasks_in_walk_order() {
     assert_eq!(env.store.waves(10).unwrap().len(), 1);
 }
 
-#[test]
-fn cancelling_a_wave_gives_its_orders_back_with_their_stock() {
-    let mut env = env();
+fn cancelling_a_wave_gives_its_orders_back_with_their_stock(backend: &pg::Backend) {
+    let mut env = env(backend);
     let wave = env.store.create_wave(&supervisor(), &plan(&env)).unwrap();
     env.store.release_wave(&supervisor(), wave).unwrap();
     env.store.cancel_wave(&supervisor(), wave, "wrong cart").unwrap();
@@ -131,9 +130,8 @@ fn cancelling_a_wave_gives_its_orders_back_with_their_stock() {
     assert_clean(&env);
 }
 
-#[test]
-fn a_wave_is_leased_to_one_station_until_it_expires_or_is_taken_over() {
-    let mut env = env();
+fn a_wave_is_leased_to_one_station_until_it_expires_or_is_taken_over(backend: &pg::Backend) {
+    let mut env = env(backend);
     let wave = env.store.create_wave(&supervisor(), &plan(&env)).unwrap();
     let err = env.store.take_wave(&picker(), wave, LEASE_MS, false).unwrap_err().to_string();
     assert!(err.contains("planned"), "not released yet: {err}");
@@ -158,9 +156,8 @@ fn a_wave_is_leased_to_one_station_until_it_expires_or_is_taken_over() {
     env.store.take_wave(&picker(), wave, LEASE_MS, false).unwrap();
 }
 
-#[test]
-fn picking_a_whole_wave_moves_the_stock_out_and_finishes_orders_and_wave() {
-    let mut env = env();
+fn picking_a_whole_wave_moves_the_stock_out_and_finishes_orders_and_wave(backend: &pg::Backend) {
+    let mut env = env(backend);
     let wave = env.store.create_wave(&supervisor(), &plan(&env)).unwrap();
     env.store.release_wave(&supervisor(), wave).unwrap();
     env.store.take_wave(&picker(), wave, LEASE_MS, false).unwrap();
@@ -190,9 +187,8 @@ fn picking_a_whole_wave_moves_the_stock_out_and_finishes_orders_and_wave() {
     assert_clean(&env);
 }
 
-#[test]
-fn a_short_pick_takes_another_bin_or_leaves_the_order_short() {
-    let mut env = env();
+fn a_short_pick_takes_another_bin_or_leaves_the_order_short(backend: &pg::Backend) {
+    let mut env = env(backend);
     let wave = env.store.create_wave(&supervisor(), &plan(&env)).unwrap();
     env.store.release_wave(&supervisor(), wave).unwrap();
     env.store.take_wave(&picker(), wave, LEASE_MS, false).unwrap();
@@ -256,3 +252,11 @@ fn a_short_pick_takes_another_bin_or_leaves_the_order_short() {
     assert_eq!(others, [OrderStatus::Picked, OrderStatus::Picked]);
     assert_clean(&env);
 }
+
+on_both_backends!(
+    a_planned_wave_holds_its_orders_in_totes_with_tasks_in_walk_order,
+    cancelling_a_wave_gives_its_orders_back_with_their_stock,
+    a_wave_is_leased_to_one_station_until_it_expires_or_is_taken_over,
+    picking_a_whole_wave_moves_the_stock_out_and_finishes_orders_and_wave,
+    a_short_pick_takes_another_bin_or_leaves_the_order_short,
+);

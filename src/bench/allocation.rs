@@ -14,7 +14,7 @@ use crate::errors::{Error, Result};
 use crate::store::{ImportSummary, StockReceipt, Store};
 
 /// Orders per transaction in the allocation figure, as a channel sync stores them.
-const ALLOCATION_BATCH: usize = 100;
+pub(super) const ALLOCATION_BATCH: usize = 100;
 /// Units of each SKU put away in each of its two bins for the allocation figure.
 const ALLOCATION_STOCK: u32 = 300;
 
@@ -138,7 +138,7 @@ fn allocation_run(
 
 /// A store with the bench channel, the synthetic catalogue, the demo layout's
 /// bins, and every SKU put away in two bins of different zones.
-fn stocked_store(db: &Path, actor: &Actor) -> Result<Store> {
+pub(super) fn stocked_store(db: &Path, actor: &Actor) -> Result<Store> {
     let mut store = Store::open(db)?;
     store.add_channel(actor, "bench", "Benchmark", "file")?;
     store.add_skus(actor, &synthetic_skus())?;

@@ -20,7 +20,7 @@ use crate::errors::{Error, Result};
 use crate::store::Store;
 
 /// The figures measured so far, in DESIGN's order.
-pub(super) const NAMES: [&str; 12] = [
+pub(super) const NAMES: [&str; 14] = [
     "scan_to_frame_p99",
     "render_queue_p99",
     "first_frame",
@@ -33,6 +33,8 @@ pub(super) const NAMES: [&str; 12] = [
     super::pack::NAMES[0],
     super::pack::NAMES[1],
     super::dashboard::NAME,
+    super::postgres::NAMES[0],
+    super::postgres::NAMES[1],
 ];
 
 /// Measures every figure, or only `only`.
@@ -75,6 +77,9 @@ pub(super) fn measure_all(plan: &Plan, dir: &Path, only: Option<&str>) -> Result
     }
     if wanted(super::dashboard::NAME) {
         figures.push(super::dashboard::measure(plan, &queue_db)?);
+    }
+    if super::postgres::NAMES.iter().any(|n| wanted(n)) {
+        figures.extend(super::postgres::measure(plan, dir, &wanted)?);
     }
     Ok(Report { machine: machine(), figures })
 }

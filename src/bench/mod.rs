@@ -3,12 +3,14 @@
 //! says so (`value: null` and a note), never a made-up number.
 
 mod allocation;
+mod cluster;
 mod dashboard;
 mod figures;
 mod latency;
 mod pack;
 mod pack_loop;
 mod pick_wave;
+mod postgres;
 mod probe;
 mod report;
 mod waves;
@@ -17,6 +19,7 @@ use std::path::Path;
 
 use crate::errors::{Error, Result};
 
+pub use cluster::PgCluster;
 pub use probe::{Probe, run_probe};
 pub use report::{Figure, Report};
 

@@ -57,6 +57,10 @@ pub enum Probe {
     /// Take a released wave and pick every stop of it (optionally shorting
     /// the first); prints `took WAVE-…` once leased and `picked WAVE-…` at the end.
     PickWave(super::pick_wave::PickWaveArgs),
+    /// Import a slice of the allocation figure's synthetic orders with
+    /// allocation, in channel-sized batches (the PostgreSQL figure runs
+    /// several at once); prints `done <orders> <unix ms at the end>`.
+    ImportBatches(super::postgres::ImportBatchesArgs),
     /// Pack every picked order (or `--orders N`) through the store, unit by
     /// unit, one line per stored step; prints `ready` once the store is open
     /// and `done packed=…` at the end.
@@ -126,6 +130,7 @@ pub fn run_probe(db: &Path, probe: &Probe, policy: BackorderPolicy) -> Result<()
         Probe::ReadQueue(args) => read_queue(db, args),
         Probe::PickWave(args) => super::pick_wave::pick_wave(db, args),
         Probe::PackLoop(args) => super::pack_loop::pack_loop(db, args),
+        Probe::ImportBatches(args) => super::postgres::import_batches(db, args, policy),
     }
 }
 
@@ -383,7 +388,7 @@ pub(super) fn wait_until(at_ms: Option<u64>) -> u64 {
     0
 }
 
-fn unix_ms() -> u64 {
+pub(super) fn unix_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 

@@ -44,12 +44,9 @@ impl PrinterConfig {
                 port: self.port,
                 timeout: Duration::from_millis(self.timeout_ms),
             },
-            PrinterKind::Spool => Printer::Spool {
-                dir: self
-                    .spool_dir
-                    .clone()
-                    .unwrap_or_else(|| store_path.parent().unwrap_or_else(|| Path::new(".")).join("spool")),
-            },
+            PrinterKind::Spool => {
+                Printer::Spool { dir: self.spool_dir.clone().unwrap_or_else(|| default_spool(store_path)) }
+            }
         }
     }
 
@@ -134,12 +131,28 @@ impl ShipperConfig {
     }
 }
 
+/// Without `spool_dir`: `spool` beside a store file, or in the working
+/// directory for a store on a database server (a URL has no folder).
+fn default_spool(store_path: &Path) -> std::path::PathBuf {
+    let remote = store_path.to_str().is_some_and(|p| p.starts_with("postgres://") || p.starts_with("postgresql://"));
+    if remote {
+        return Path::new("spool").to_owned();
+    }
+    store_path.parent().unwrap_or_else(|| Path::new(".")).join("spool")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn printer(text: &str) -> PrinterConfig {
         toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn the_default_spool_is_beside_a_store_file_and_never_inside_a_url() {
+        assert_eq!(default_spool(Path::new("/srv/packline/p.db")), Path::new("/srv/packline/spool"));
+        assert_eq!(default_spool(Path::new("postgres://wms@db.local/floor")), Path::new("spool"));
     }
 
     #[test]

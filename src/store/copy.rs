@@ -14,7 +14,7 @@
 //! Three things are not plain row copies:
 //! - SQLite's `order_search` is an FTS5 table that keeps no text; its
 //!   PostgreSQL twin is a plain table, rebuilt from the orders it indexes
-//!   exactly as the store writes it ([`super::orders::search_words`]).
+//!   exactly as the store writes it ([`super::orders::indexed_search_words`]).
 //! - PostgreSQL's INSERT triggers (today `outbox_channel_of_order`) are off
 //!   while the rows go in: the source's rows already carry what they did, and
 //!   firing them again could change a copied row. They are back on before
@@ -515,7 +515,8 @@ fn copy_table(src: &Db, tx: &Db, table: &Table, progress: &mut dyn FnMut(CopyPro
                 .collect::<Result<Vec<_>>>()?,
             Source::SearchWords => {
                 let (id, name, reference): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                vec![Value::Int(id), Value::Text(super::orders::search_words(&name, &reference))]
+                let words = super::orders::indexed_search_words(Backend::Postgres, &name, &reference);
+                vec![Value::Int(id), Value::Text(words)]
             }
         };
         tally.add(&row);

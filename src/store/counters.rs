@@ -111,7 +111,7 @@ pub(super) fn returned(tx: &Db, at_ms: i64, order_id: i64, line_no: i64) -> Resu
     tx.prepare_cached(
         "INSERT INTO sku_daily (day, sku_id, returned_units)
          SELECT ?1, sku_id, 1 FROM order_lines WHERE order_id = ?2 AND line_no = ?3 AND sku_id IS NOT NULL
-         ON CONFLICT (day, sku_id) DO UPDATE SET returned_units = returned_units + 1",
+         ON CONFLICT (day, sku_id) DO UPDATE SET returned_units = sku_daily.returned_units + 1",
     )?
     .execute(params![at_ms / 86_400_000, order_id, line_no])?;
     Ok(())

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::store::db::{Db, params};
+use crate::store::db::{Backend, Db, params};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use super::{Result, Store, status_from_sql};
@@ -229,8 +229,13 @@ fn common(conn: &Db, request: &FactsRequest) -> Result<Facts> {
 fn due(conn: &Db, request: &FactsRequest) -> Result<(u64, Vec<CutoffFacts>)> {
     let now = request.now.timestamp();
     let horizon = (request.now + Duration::days(1)).timestamp();
+    // `INDEXED BY` is SQLite's own; PostgreSQL's planner chooses the index itself.
+    let hint = match conn.backend() {
+        Backend::Sqlite => " INDEXED BY orders_open_due",
+        Backend::Postgres => "",
+    };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT carrier_service, ship_by, status = 'packed' FROM orders INDEXED BY orders_open_due
+        "SELECT carrier_service, ship_by, status = 'packed' FROM orders{hint}
          WHERE status IN {OPEN_STATUSES} AND ship_by <= ?1"
     ))?;
     let rows =
@@ -306,7 +311,7 @@ fn operators(conn: &Db, first: i64, last: i64) -> Result<Vec<OperatorFacts>> {
                 sum(h.short_lines), sum(h.packed_units), sum(h.packed_orders), sum(h.pick_refusals + h.pack_refusals)
          FROM operator_hourly h LEFT JOIN operators o ON o.badge = h.operator
          WHERE h.hour BETWEEN ?1 AND ?2
-         GROUP BY h.operator ORDER BY h.operator",
+         GROUP BY h.operator, o.name, o.role ORDER BY h.operator",
     )?;
     let rows = stmt.query_map([first, last], |r| {
         Ok(OperatorFacts {

@@ -9,7 +9,7 @@ use crate::store::db::{Db, OptionalExt, Stmt, params};
 use chrono::{DateTime, Utc};
 
 use super::allocation::Allocator;
-use super::orders::{SEARCH_INSERT, search_words, update_order_header};
+use super::orders::{SEARCH_INSERT, indexed_search_words, update_order_header};
 use super::sync::{ChannelCancel, cancelled_at_channel};
 use super::{Result, StoreError, events, now_ms};
 use crate::domain::sync::PageSummary;
@@ -268,7 +268,7 @@ impl<'tx> Inserter<'tx> {
                 line.requires_shipping
             ])?;
         }
-        self.words.execute(params![id, search_words(&customer, &channel_ref)])?;
+        self.words.execute(params![id, indexed_search_words(self.tx.backend(), &customer, &channel_ref)])?;
         Ok(Some(id))
     }
 }

@@ -394,7 +394,7 @@ pub(super) fn write_address(tx: &Db, id: i64, a: &Address) -> Result<()> {
     )?;
     if name != old_name {
         tx.execute("DELETE FROM order_search WHERE rowid = ?1", [id])?;
-        tx.execute(SEARCH_INSERT, params![id, search_words(&name, &channel_ref)])?;
+        tx.execute(SEARCH_INSERT, params![id, indexed_search_words(tx.backend(), &name, &channel_ref)])?;
     }
     Ok(())
 }
@@ -405,4 +405,15 @@ pub(super) const SEARCH_INSERT: &str = "INSERT INTO order_search (rowid, words) 
 /// What search finds an order by: the customer's name and the channel's reference.
 pub(super) fn search_words(customer: &str, channel_ref: &str) -> String {
     format!("{customer} {channel_ref}")
+}
+
+/// [`search_words`] as `backend`'s `order_search` stores them: SQLite's FTS5
+/// folds case and accents itself; PostgreSQL's full-text index does not, so
+/// there they are stored folded the same way ([`queue::search_fold`]).
+pub(super) fn indexed_search_words(backend: crate::store::db::Backend, customer: &str, channel_ref: &str) -> String {
+    let words = search_words(customer, channel_ref);
+    match backend {
+        crate::store::db::Backend::Sqlite => words,
+        crate::store::db::Backend::Postgres => queue::search_fold(&words),
+    }
 }

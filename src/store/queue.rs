@@ -131,9 +131,11 @@ fn search_sql(backend: Backend) -> String {
         }
     };
     // Hits are ordered and cut to the limit on the bare order rows first
-    // (CROSS JOIN keeps SQLite driving from the hits, not scanning orders);
-    // the full queue row, with its per-row look-ups, is built only for the
-    // orders kept. A common name with thousands of hits then costs a sort.
+    // (CROSS JOIN keeps SQLite driving from the hits, not scanning orders;
+    // the hits are made distinct before the join, as PostgreSQL orders a
+    // SELECT DISTINCT only by its selected columns); the full queue row,
+    // with its per-row look-ups, is built only for the orders kept. A common
+    // name with thousands of hits then costs a sort.
     format!(
         "WITH hits(id) AS (
              {words}
@@ -141,7 +143,7 @@ fn search_sql(backend: Backend) -> String {
                  WHERE sku_id = (SELECT id FROM skus WHERE code = ?2) AND sku_id IS NOT NULL
              UNION ALL SELECT order_id FROM order_lines WHERE sku_code = ?2 AND sku_id IS NULL),
          kept(id) AS (
-             SELECT DISTINCT o.id FROM hits hit CROSS JOIN orders o ON o.id = hit.id
+             SELECT o.id FROM (SELECT DISTINCT id FROM hits) hit CROSS JOIN orders o ON o.id = hit.id
              ORDER BY {SEARCH_ORDER} LIMIT ?3)
          {ROW_SELECT} WHERE o.id IN (SELECT id FROM kept)
          ORDER BY {SEARCH_ORDER}"
@@ -158,13 +160,48 @@ fn search_values(text: &str, backend: Backend) -> (String, String) {
 }
 
 /// The same query for PostgreSQL's `to_tsquery`: `ana:* & lima:*` (each
-/// word is letters and digits only, so nothing in it is query syntax).
+/// word is letters and digits only, so nothing in it is query syntax),
+/// folded as the indexed words are ([`search_fold`]).
 fn ts_prefix_query(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("{}:*", w.to_lowercase()))
-        .collect::<Vec<_>>()
-        .join(" & ")
+    search_fold(text).split(' ').filter(|w| !w.is_empty()).map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ")
+}
+
+/// Lowercase letters with diacritics, and the letters SQLite's FTS5
+/// tokenizer (`unicode61 remove_diacritics 2`, as `order_search` uses it)
+/// folds them to, char for char: Latin-1, Latin Extended-A and -B, Latin
+/// Extended Additional. Letters of their own (ø, æ, ß, ...) are not folded,
+/// as there.
+const FOLD_FROM: &str = concat!(
+    "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏő",
+    "ŕŗřśŝşšţťũūŭůűųŵŷźżžſơưǎǐǒǔǖǘǚǜǟǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯ",
+    "ȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳ",
+    "ṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕẖẗẘẙẛạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừ",
+    "ửữựỳỵỷỹ",
+);
+const FOLD_TO: &str = concat!(
+    "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooo",
+    "rrrssssttuuuuuuwyzzzsouaiouuuuuagkoojgnaaaeeiioorruusthaeooo",
+    "oyabbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttu",
+    "uuuuvvwwwwwxxyzzzhtwysaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuu",
+    "uuuyyyy",
+);
+
+/// Text folded as FTS5 folds `order_search` on SQLite: lowercase,
+/// diacritics removed ([`FOLD_FROM`], combining marks dropped), words (runs
+/// of letters and digits) joined by single spaces. PostgreSQL's `simple`
+/// full-text configuration folds no accents (and lowercases only ASCII in
+/// the C locale), so on PostgreSQL the store indexes folded words and
+/// searches for folded words: both backends find the same orders.
+pub(super) fn search_fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii() {
+            folded.push(c);
+        } else if !('\u{300}'..='\u{36f}').contains(&c) {
+            folded.push(FOLD_FROM.chars().position(|f| f == c).and_then(|i| FOLD_TO.chars().nth(i)).unwrap_or(c));
+        }
+    }
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// An FTS5 query that needs every typed word as a word prefix: `"ana"* "lima"*`.

@@ -64,7 +64,8 @@ impl DbError {
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
             ),
-            _ => self.is_conflict(),
+            // 55P03: the write lock was not free within its wait.
+            _ => self.is_conflict() || self.postgres().is_some_and(|e| e.code().is_some_and(|c| c.code() == "55P03")),
         }
     }
 
@@ -109,6 +110,13 @@ impl std::fmt::Debug for Db {
 /// How often a PostgreSQL transaction is run again after a conflict, and
 /// for how long at most (DESIGN section 7's wait of about 5 s).
 const CONFLICT_RETRIES: u32 = 200;
+
+/// The store's write lock on PostgreSQL: every writing transaction (and a
+/// migration) holds it until it ends. Optimistic SERIALIZABLE writers were
+/// tried first: every operation adds to a few hot counter rows (orders per
+/// status, the dashboard's hours), so concurrent writers conflicted nearly
+/// always and long batches starved past any wait.
+const WRITE_LOCK: &str = "SET LOCAL lock_timeout = '5s'; SELECT pg_advisory_xact_lock(1347112014)";
 
 impl Db {
     pub(super) fn sqlite(conn: rusqlite::Connection) -> Self {
@@ -250,9 +258,13 @@ impl Db {
     }
 
     /// Runs `f` as one writing transaction, committed only if it succeeds.
-    /// SQLite takes the write lock first (`BEGIN IMMEDIATE`), so writers
-    /// queue; PostgreSQL runs it SERIALIZABLE and runs it again when the
-    /// server reports a conflict with another terminal, so `f` must do
+    /// Writers queue, one at a time, as they do on SQLite (`BEGIN
+    /// IMMEDIATE`): on PostgreSQL the transaction first takes the store's
+    /// write lock (a transaction-scoped advisory lock, waited for up to
+    /// about 5 s like SQLite's), and each statement then reads what the
+    /// previous writer committed (READ COMMITTED). Readers never wait. A
+    /// deadlock or serialization failure the server still reports (with a
+    /// schema-changing migration, say) runs `f` again, so `f` must do
     /// nothing outside the transaction.
     pub fn write<T>(&self, mut f: impl FnMut(&Db) -> Result<T>) -> Result<T> {
         if self.in_tx.get() {
@@ -264,7 +276,8 @@ impl Db {
                 let mut attempt = 0;
                 let started = std::time::Instant::now();
                 loop {
-                    match self.run_tx("BEGIN ISOLATION LEVEL SERIALIZABLE", "COMMIT", &mut |db: &Db| {
+                    match self.run_tx("BEGIN ISOLATION LEVEL READ COMMITTED", "COMMIT", &mut |db: &Db| {
+                        db.execute_batch(WRITE_LOCK)?;
                         let value = f(db)?;
                         c.notify_change()?;
                         Ok(value)
@@ -286,15 +299,15 @@ impl Db {
         }
     }
 
-    /// Runs `f` as one transaction that no other `exclusive` call on the
-    /// same database runs beside (schema migrations). SQLite's write lock
-    /// does that already; PostgreSQL takes an advisory lock first and runs
-    /// `f` at READ COMMITTED, so what `f` reads is what the last holder committed.
+    /// Runs `f` as one transaction that no writer runs beside (schema
+    /// migrations, which must not be run again). SQLite's write lock does
+    /// that already; PostgreSQL takes the store's write lock first, at READ
+    /// COMMITTED, so what `f` reads is what the last holder committed.
     pub fn exclusive<T>(&self, mut f: impl FnMut(&Db) -> Result<T>) -> Result<T> {
         match self.conn {
             Conn::Sqlite(_) => self.write(f),
             Conn::Postgres(_) => self.run_tx("BEGIN", "COMMIT", &mut |db: &Db| {
-                db.execute_batch(&format!("SELECT pg_advisory_xact_lock({})", super::APPLICATION_ID))?;
+                db.execute_batch(WRITE_LOCK)?;
                 f(db)
             }),
         }
@@ -451,4 +464,12 @@ pub use crate::db_params as params;
 /// A column value that is not what the store wrote there.
 pub fn bad_column(column: usize, reason: impl Into<String>) -> StoreError {
     DbError::Column { column, reason: reason.into() }.into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_write_lock_is_the_stores_application_id() {
+        assert!(super::WRITE_LOCK.ends_with(&format!("pg_advisory_xact_lock({})", super::super::APPLICATION_ID)));
+    }
 }

@@ -1,7 +1,8 @@
 //! The PostgreSQL connection. The `postgres` client drives its own small
-//! runtime, which must not run inside the console's tokio runtime, so each
-//! connection lives on a thread of its own and the store talks to it over
-//! channels; a call costs two channel hops beside the server's round trip.
+//! runtime, which must not run inside the console's tokio runtime: a
+//! connection used there lives on a thread of its own and the store talks to
+//! it over channels (two hops beside the server's round trip); elsewhere it
+//! runs on the caller's thread.
 //!
 //! The store's SQL numbers its parameters `?1`, `?2`...; they become `$1`,
 //! `$2`... here, and every parameter is prepared with its type (BIGINT,
@@ -59,63 +60,134 @@ enum Reply {
     Failed(postgres::Error),
 }
 
-/// One connection to the server, on its own thread.
-pub struct Client {
+/// A connection and its prepared statements.
+struct Session {
+    client: postgres::Client,
+    statements: HashMap<(String, Vec<Kind>), Statement>,
+}
+
+impl Session {
+    fn connect(url: &str) -> Result<(Self, i32), postgres::Error> {
+        let mut client = postgres::Client::connect(url, NoTls)?;
+        let pid = client.query_one("SELECT pg_backend_pid()", &[])?.get::<_, i32>(0);
+        Ok((Self { client, statements: HashMap::new() }, pid))
+    }
+
+    fn handle(&mut self, request: Request) -> Reply {
+        let client = &mut self.client;
+        let reply = match request {
+            Request::Batch(sql) => client.batch_execute(&sql).map(|()| Reply::Done),
+            Request::Execute(sql, args) => prepared(client, &mut self.statements, &sql, &args)
+                .and_then(|stmt| client.execute(&stmt, &bound(&args)))
+                .map(Reply::Count),
+            Request::Query(sql, args) => prepared(client, &mut self.statements, &sql, &args)
+                .and_then(|stmt| client.query(&stmt, &bound(&args)))
+                .and_then(|rows| {
+                    rows.iter()
+                        .map(|row| (0..row.len()).map(|i| row.try_get::<_, Decoded>(i).map(|d| d.0)).collect())
+                        .collect::<Result<Vec<Vec<Value>>, _>>()
+                })
+                .map(Reply::Rows),
+        };
+        reply.unwrap_or_else(Reply::Failed)
+    }
+}
+
+/// A session on a thread of its own, reached over channels.
+struct Worker {
     requests: Option<mpsc::Sender<Request>>,
     replies: mpsc::Receiver<Reply>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    fn spawn(mut session: Session) -> Result<Self, DbError> {
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let (outbox, replies) = mpsc::channel::<Reply>();
+        let thread = std::thread::Builder::new()
+            .name("packline-pg".into())
+            .spawn(move || {
+                for request in inbox {
+                    if outbox.send(session.handle(request)).is_err() {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| DbError::Disconnected(e.to_string()))?;
+        Ok(Self { requests: Some(requests), replies, thread: Some(thread) })
+    }
+
+    fn call(&self, request: Request) -> Result<Reply, DbError> {
+        let gone = || DbError::Disconnected("the connection thread ended".into());
+        self.requests.as_ref().ok_or_else(gone)?.send(request).map_err(|_| gone())?;
+        self.replies.recv().map_err(|_| gone())
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing the request channel ends the thread, which closes the connection.
+        self.requests = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Where the session runs: on the caller's thread (a command, a probe, a
+/// test), or on a thread of its own once the store is used inside a tokio
+/// runtime (the console, the sync worker), where the `postgres` client's
+/// own runtime cannot run.
+enum Mode {
+    Here(Box<Session>),
+    Apart(Worker),
+    /// Only while moving from one to the other.
+    Moving,
+}
+
+/// One connection to the server.
+pub struct Client {
+    mode: std::cell::RefCell<Mode>,
     url: String,
     /// The server process serving this connection: its notices are its own.
     pid: i32,
     notices: OnceLock<Notices>,
 }
 
+fn in_runtime() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
+
 impl Client {
     pub(super) fn connect(url: &str) -> Result<Self, DbError> {
-        let (requests, inbox) = mpsc::channel::<Request>();
-        let (outbox, replies) = mpsc::channel::<Reply>();
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<i32, postgres::Error>>();
-        let target = url.to_owned();
-        let thread = std::thread::Builder::new()
-            .name("packline-pg".into())
-            .spawn(move || {
-                let mut client = match postgres::Client::connect(&target, NoTls) {
-                    Ok(client) => client,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
-                };
-                let pid = client.query_one("SELECT pg_backend_pid()", &[]).map(|r| r.get::<_, i32>(0));
-                let ok = pid.is_ok();
-                let _ = ready_tx.send(pid);
-                if ok {
-                    serve(&mut client, &inbox, &outbox);
-                }
-            })
-            .map_err(|e| DbError::Disconnected(e.to_string()))?;
-        let pid = match ready_rx.recv() {
-            Ok(Ok(pid)) => pid,
-            Ok(Err(e)) => {
-                let _ = thread.join();
-                return Err(DbError::Postgres(e));
-            }
-            Err(_) => return Err(DbError::Disconnected("the connection thread ended".into())),
+        let (mode, pid) = if in_runtime() {
+            let target = url.to_owned();
+            let connected = std::thread::spawn(move || Session::connect(&target))
+                .join()
+                .map_err(|_| DbError::Disconnected("the connection thread ended".into()))?;
+            let (session, pid) = connected?;
+            (Mode::Apart(Worker::spawn(session)?), pid)
+        } else {
+            let (session, pid) = Session::connect(url)?;
+            (Mode::Here(Box::new(session)), pid)
         };
-        Ok(Self {
-            requests: Some(requests),
-            replies,
-            thread: Some(thread),
-            url: url.to_owned(),
-            pid,
-            notices: OnceLock::new(),
-        })
+        Ok(Self { mode: std::cell::RefCell::new(mode), url: url.to_owned(), pid, notices: OnceLock::new() })
     }
 
     fn call(&self, request: Request) -> Result<Reply, DbError> {
-        let gone = || DbError::Disconnected("the connection thread ended".into());
-        self.requests.as_ref().ok_or_else(gone)?.send(request).map_err(|_| gone())?;
-        match self.replies.recv().map_err(|_| gone())? {
+        let mut mode = self.mode.borrow_mut();
+        if in_runtime()
+            && matches!(*mode, Mode::Here(_))
+            && let Mode::Here(session) = std::mem::replace(&mut *mode, Mode::Moving)
+        {
+            *mode = Mode::Apart(Worker::spawn(*session)?);
+        }
+        let reply = match &mut *mode {
+            Mode::Here(session) => session.handle(request),
+            Mode::Apart(worker) => worker.call(request)?,
+            Mode::Moving => return Err(DbError::Disconnected("the connection was lost while moving".into())),
+        };
+        match reply {
             Reply::Failed(e) => Err(DbError::Postgres(e)),
             reply => Ok(reply),
         }
@@ -171,16 +243,6 @@ impl Client {
     }
 }
 
-impl Drop for Client {
-    fn drop(&mut self) {
-        // Closing the request channel ends the thread, which closes the connection.
-        self.requests = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
 fn in_statement(e: DbError, sql: &str) -> DbError {
     match e {
         DbError::Postgres(error) => DbError::PostgresStatement { error, statement: sql.to_owned() },
@@ -199,29 +261,6 @@ pub(super) fn clip(sql: &str) -> String {
 
 fn owned(args: &[Arg<'_>]) -> Vec<(Kind, Value)> {
     args.iter().map(|a| (a.kind(), a.to_value())).collect()
-}
-
-fn serve(client: &mut postgres::Client, inbox: &mpsc::Receiver<Request>, outbox: &mpsc::Sender<Reply>) {
-    let mut statements: HashMap<(String, Vec<Kind>), Statement> = HashMap::new();
-    for request in inbox {
-        let reply = match request {
-            Request::Batch(sql) => client.batch_execute(&sql).map(|()| Reply::Done),
-            Request::Execute(sql, args) => prepared(client, &mut statements, &sql, &args)
-                .and_then(|stmt| client.execute(&stmt, &bound(&args)))
-                .map(Reply::Count),
-            Request::Query(sql, args) => prepared(client, &mut statements, &sql, &args)
-                .and_then(|stmt| client.query(&stmt, &bound(&args)))
-                .and_then(|rows| {
-                    rows.iter()
-                        .map(|row| (0..row.len()).map(|i| row.try_get::<_, Decoded>(i).map(|d| d.0)).collect())
-                        .collect::<Result<Vec<Vec<Value>>, _>>()
-                })
-                .map(Reply::Rows),
-        };
-        if outbox.send(reply.unwrap_or_else(Reply::Failed)).is_err() {
-            return;
-        }
-    }
 }
 
 /// Statements kept prepared per connection, by text and parameter types.
