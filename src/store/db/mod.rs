@@ -9,12 +9,15 @@
 //! column goes through the small [`Param`] and [`FromColumn`] traits, so
 //! the same call binds an `i64` as SQLite's INTEGER or PostgreSQL's BIGINT.
 
+mod notices;
 mod pg;
+mod pg_sql;
+mod pg_types;
 mod value;
 
 use std::cell::Cell;
 
-pub use pg::Notices;
+pub use notices::Notices;
 pub use value::{Arg, Cell as Column, FromColumn, Kind, Param, Params, Value};
 
 use super::{Result, StoreError};
