@@ -179,25 +179,13 @@ impl Db {
         P: Params,
         F: FnOnce(&Row<'_>) -> Result<T>,
     {
-        let (sql, args) = bind(sql, &params)?;
-        let sql = sql.as_ref();
-        match &self.conn {
-            Conn::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql)?;
-                let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-                match rows.next()? {
-                    Some(r) => f(&Row::Sqlite(r)),
-                    None => Err(DbError::NoRows.into()),
-                }
-            }
-            Conn::Postgres(c) => {
-                let rows = c.query(sql, &args)?;
-                match rows.first() {
-                    Some(r) => f(&Row::Values(r)),
-                    None => Err(DbError::NoRows.into()),
-                }
-            }
-        }
+        let mut f = Some(f);
+        let mut first = None;
+        self.rows(sql, params, &mut |r| {
+            first = f.take().map(|f| f(r));
+            Ok(false)
+        })?;
+        first.unwrap_or_else(|| Err(DbError::NoRows.into()))
     }
 
     /// Every row, mapped, in order.
@@ -221,6 +209,11 @@ impl Db {
         P: Params,
         F: FnMut(&Row<'_>) -> Result<()>,
     {
+        self.rows(sql, params, &mut |r| f(r).map(|()| true))
+    }
+
+    /// Runs a query and hands its rows to `f` in order while it returns `true`.
+    fn rows<P: Params>(&self, sql: &str, params: P, f: &mut dyn FnMut(&Row<'_>) -> Result<bool>) -> Result<()> {
         let (sql, args) = bind(sql, &params)?;
         let sql = sql.as_ref();
         match &self.conn {
@@ -228,17 +221,20 @@ impl Db {
                 let mut stmt = c.prepare_cached(sql)?;
                 let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
                 while let Some(r) = rows.next()? {
-                    f(&Row::Sqlite(r))?;
+                    if !f(&Row::Sqlite(r))? {
+                        break;
+                    }
                 }
-                Ok(())
             }
             Conn::Postgres(c) => {
                 for r in c.query(sql, &args)? {
-                    f(&Row::Values(&r))?;
+                    if !f(&Row::Values(&r))? {
+                        break;
+                    }
                 }
-                Ok(())
             }
         }
+        Ok(())
     }
 
     /// Whether the query returns any row.

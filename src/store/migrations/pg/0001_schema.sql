@@ -85,20 +85,26 @@ CREATE INDEX movements_stock ON movements (stock_id);
 -- message. SQLite reports RAISE(ABORT) as a constraint violation, so these
 -- use SQLSTATE 23000 (integrity_constraint_violation) as well. TRUNCATE (a
 -- DELETE of every row SQLite does not have) is refused when there are rows.
-CREATE FUNCTION movements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    has_rows BOOLEAN;
 BEGIN
-    IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM movements) THEN
-        RETURN NULL;
+    IF TG_OP = 'TRUNCATE' THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', TG_TABLE_NAME) INTO has_rows;
+        IF NOT has_rows THEN
+            RETURN NULL;
+        END IF;
     END IF;
-    RAISE EXCEPTION 'the movement ledger is append-only' USING ERRCODE = 'integrity_constraint_violation';
+    -- TG_ARGV[0]: the table's message, as SQLite's trigger words it.
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
 END
 $$;
 CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
-    FOR EACH ROW EXECUTE FUNCTION movements_append_only();
+    FOR EACH ROW EXECUTE FUNCTION append_only('the movement ledger is append-only');
 CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements
-    FOR EACH ROW EXECUTE FUNCTION movements_append_only();
+    FOR EACH ROW EXECUTE FUNCTION append_only('the movement ledger is append-only');
 CREATE TRIGGER movements_no_truncate BEFORE TRUNCATE ON movements
-    FOR EACH STATEMENT EXECUTE FUNCTION movements_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only('the movement ledger is append-only');
 
 -- SQLite: badge GLOB 'EMP-[0-9]*' (EMP-, a digit, then anything).
 CREATE TABLE operators (
@@ -231,20 +237,12 @@ CREATE TABLE events (
 CREATE INDEX events_subject ON events (subject, id);
 -- 0007: the audit report reads the trail from a date on.
 CREATE INDEX events_at ON events (at_ms);
-CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM events) THEN
-        RETURN NULL;
-    END IF;
-    RAISE EXCEPTION 'the audit trail is append-only' USING ERRCODE = 'integrity_constraint_violation';
-END
-$$;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-    FOR EACH ROW EXECUTE FUNCTION events_append_only();
+    FOR EACH ROW EXECUTE FUNCTION append_only('the audit trail is append-only');
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-    FOR EACH ROW EXECUTE FUNCTION events_append_only();
+    FOR EACH ROW EXECUTE FUNCTION append_only('the audit trail is append-only');
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-    FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only('the audit trail is append-only');
 
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
