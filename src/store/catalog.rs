@@ -12,11 +12,8 @@ impl Store {
     /// Registers a sales channel (`kind`: rest, file or manual).
     pub fn add_channel(&mut self, actor: &Actor, code: &str, name: &str, kind: &str) -> Result<i64> {
         self.write(|tx| {
-            let id: i64 = tx.query_row(
-                "INSERT INTO channels (code, name, kind) VALUES (?1, ?2, ?3) RETURNING id",
-                params![code, name, kind],
-                |r| r.get(0),
-            )?;
+            let id = tx
+                .insert_row("INSERT INTO channels (code, name, kind) VALUES (?1, ?2, ?3)", params![code, name, kind])?;
             events::append(tx, now_ms(), actor, "channel_added", &format!("channel:{code}"), name)?;
             Ok(id)
         })
@@ -69,13 +66,13 @@ impl Store {
             let mut sku_stmt = tx.prepare_cached(
                 "INSERT INTO skus (code, title, length_mm, width_mm, height_mm, weight_g, lot_tracked,
                     expiry_tracked, serial_tracked, hs_code, origin_country, customs_value_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let mut gtin_stmt = tx.prepare_cached("INSERT INTO gtins (gtin, sku_id) VALUES (?1, ?2)")?;
             let at = now_ms();
             for sku in skus {
-                let id: i64 = sku_stmt.query_row(
-                    params![
+                let id = sku_stmt
+                    .insert(params![
                         sku.code,
                         crate::domain::text::sanitize(&sku.title),
                         sku.length_mm,
@@ -88,9 +85,8 @@ impl Store {
                         sku.hs_code,
                         sku.origin_country,
                         sku.customs_value_minor,
-                    ],
-                    |r| r.get(0),
-                )?;
+                    ])?
+                    .ok_or_else(|| StoreError::Invalid(format!("SKU {} was not added", sku.code)))?;
                 for gtin in &sku.gtins {
                     gtin_stmt.execute(params![gtin.as_str(), id]).map_err(|e| {
                         if e.is_constraint_violation() {

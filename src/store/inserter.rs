@@ -142,7 +142,7 @@ impl<'tx> Inserter<'tx> {
                     financial_status, total_minor, currency, note, carrier_service, signature_required, shipped_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                     ?23, ?24, ?25)
-                 ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING id",
+                 ON CONFLICT (channel_id, external_id) DO NOTHING",
             )?,
             line: tx.prepare_cached(
                 "INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, title, qty, unit_price_minor, requires_shipping)
@@ -217,39 +217,33 @@ impl<'tx> Inserter<'tx> {
         let a = &order.address;
         let customer = sanitize(&a.name);
         let channel_ref = sanitize(&order.channel_ref);
-        let inserted: Option<i64> = self
-            .order
-            .query_row(
-                params![
-                    channel_id,
-                    sanitize(&order.external_id),
-                    channel_ref,
-                    status.as_str(),
-                    order.priority,
-                    order.created_at.timestamp(),
-                    order.updated_at.timestamp(),
-                    order.ship_by.timestamp(),
-                    customer,
-                    sanitize(&a.address1),
-                    sanitize(&a.address2),
-                    sanitize(&a.city),
-                    sanitize(&a.region),
-                    sanitize(&a.postcode),
-                    sanitize(&a.country),
-                    sanitize(&a.phone),
-                    sanitize(&a.email),
-                    sanitize(&order.service),
-                    sanitize(&order.financial_status),
-                    order.total_minor,
-                    sanitize(&order.currency),
-                    sanitize(&order.note),
-                    sanitize(&verdict.carrier_service),
-                    verdict.signature_required,
-                    shipped_at,
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let inserted: Option<i64> = self.order.insert(params![
+            channel_id,
+            sanitize(&order.external_id),
+            channel_ref,
+            status.as_str(),
+            order.priority,
+            order.created_at.timestamp(),
+            order.updated_at.timestamp(),
+            order.ship_by.timestamp(),
+            customer,
+            sanitize(&a.address1),
+            sanitize(&a.address2),
+            sanitize(&a.city),
+            sanitize(&a.region),
+            sanitize(&a.postcode),
+            sanitize(&a.country),
+            sanitize(&a.phone),
+            sanitize(&a.email),
+            sanitize(&order.service),
+            sanitize(&order.financial_status),
+            order.total_minor,
+            sanitize(&order.currency),
+            sanitize(&order.note),
+            sanitize(&verdict.carrier_service),
+            verdict.signature_required,
+            shipped_at,
+        ])?;
         let Some(id) = inserted else {
             return Ok(None);
         };

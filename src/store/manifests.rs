@@ -77,10 +77,9 @@ impl Store {
             if orders.is_empty() {
                 return Err(StoreError::Invalid(format!("no packed {carrier} packages are waiting for a manifest")));
             }
-            let id: i64 = tx.query_row(
-                "INSERT INTO manifests (carrier, closed_at, closed_by) VALUES (?1, ?2, ?3) RETURNING id",
+            let id = tx.insert_row(
+                "INSERT INTO manifests (carrier, closed_at, closed_by) VALUES (?1, ?2, ?3)",
                 params![carrier, at / 1000, actor.operator],
-                |r| r.get(0),
             )?;
             let mut packages = 0;
             for order in &orders {

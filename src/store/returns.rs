@@ -282,9 +282,8 @@ fn insert_rma(
     announced: bool,
     note: &str,
 ) -> Result<RmaNumber> {
-    let id = tx.query_row(
-        "INSERT INTO rmas (order_id, status, announced, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         RETURNING id",
+    let id = tx.insert_row(
+        "INSERT INTO rmas (order_id, status, announced, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             order.0,
             status.as_str(),
@@ -293,7 +292,6 @@ fn insert_rma(
             actor.operator,
             crate::domain::text::sanitize(note)
         ],
-        |r| r.get(0),
     )?;
     Ok(RmaNumber(id))
 }

@@ -240,11 +240,9 @@ fn insert_wave(
     totes: &mut impl Iterator<Item = String>,
 ) -> Result<WaveNumber> {
     let at = now_ms();
-    let wave = WaveNumber(tx.query_row(
-        "INSERT INTO waves (status, created_at, created_by, route_m, baseline_m) VALUES ('planned', ?1, ?2, ?3, ?4)
-         RETURNING id",
+    let wave = WaveNumber(tx.insert_row(
+        "INSERT INTO waves (status, created_at, created_by, route_m, baseline_m) VALUES ('planned', ?1, ?2, ?3, ?4)",
         params![at / 1000, actor.operator, plan.route_m, plan.baseline_m],
-        |r| r.get(0),
     )?);
     let walk: HashMap<BinCode, usize> = plan.walk.iter().enumerate().map(|(i, b)| (*b, i)).collect();
     let mut tasks: Vec<(usize, i64, i64, i64, i64)> = Vec::new();

@@ -21,10 +21,9 @@ pub(super) fn insert_receipt(tx: &Db, actor: &Actor, at: i64, receipt: &NewRecei
     if known {
         return Err(StoreError::Invalid(format!("delivery {reference} is already known")));
     }
-    let id: i64 = tx.query_row(
-        "INSERT INTO receipts (reference, supplier, expected_on, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+    let id = tx.insert_row(
+        "INSERT INTO receipts (reference, supplier, expected_on, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![reference, receipt.supplier, receipt.expected_on.map(|d| d.to_string()), at / 1000],
-        |r| r.get(0),
     )?;
     let mut lines: Vec<(i64, i64)> = Vec::new();
     for line in &receipt.lines {
